@@ -1,0 +1,17 @@
+import type { Role } from '../users/user.entity.js';
+
+/** The caller of a user route, with the area path that bounds what it may see. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  role: Role;
+  areaId: string | null;
+  /** null: no bound (an admin without an area). */
+  areaPath: string | null;
+}
+
+/** The caller of a device route. */
+export interface AuthDevice {
+  speakerId: string;
+  communeId: string;
+}

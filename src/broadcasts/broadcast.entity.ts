@@ -1,0 +1,76 @@
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { IdColumn, InstantColumn } from '../database/columns.js';
+import type { Priority } from '../schedules/schedule.entity.js';
+
+export const BROADCAST_STATUSES = ['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted'] as const;
+export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
+
+@Entity('broadcasts')
+@Unique('uq_broadcasts_schedule_start', ['scheduleId', 'startsAt'])
+@Index('ix_broadcasts_status_start', ['status', 'startsAt'])
+export class BroadcastEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** null for emergency broadcasts. */
+  @IdColumn({ nullable: true })
+  scheduleId: string | null;
+
+  /** The commune for scheduled broadcasts; any area for an emergency (its whole subtree). */
+  @Index()
+  @IdColumn()
+  areaId: string;
+
+  /** areaId's materialised path at creation, for scope filters. */
+  @Index()
+  @Column({ type: 'varchar', length: 800 })
+  areaPath: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  title: string;
+
+  @Index()
+  @InstantColumn()
+  startsAt: Date;
+
+  @InstantColumn()
+  endsAt: Date;
+
+  @Column({ type: 'varchar', length: 16 })
+  priority: Priority;
+
+  @Column({ type: 'int' })
+  repeat: number;
+
+  @Column({ type: 'int' })
+  gapSec: number;
+
+  @Column({ type: 'simple-json' })
+  segmentIds: string[];
+
+  /** Snapshot of each segment's duration, so history survives retirement. */
+  @Column({ type: 'simple-json' })
+  segmentDurations: number[];
+
+  /** Explicit target speakers; null = every speaker of the area at dispatch time. */
+  @Column({ type: 'simple-json', nullable: true })
+  speakerIds: string[] | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: BroadcastStatus;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  @IdColumn({ nullable: true })
+  createdBy: string | null;
+
+  @InstantColumn()
+  createdAt: Date;
+
+  @InstantColumn({ nullable: true })
+  onAirAt: Date | null;
+
+  @InstantColumn({ nullable: true })
+  finalisedAt: Date | null;
+}

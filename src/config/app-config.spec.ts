@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.LOA_DATA_DIR).toBe('data');
+    expect(config.LOA_MAX_UPLOAD_MB).toBe(200);
+    expect(config.LOA_SPEAKER_OFFLINE_SEC).toBe(300);
+    expect(config.LOA_HORIZON_HOURS).toBe(48);
+    expect(config.LOA_RECEIPT_GRACE_SEC).toBe(600);
+    expect(config.LOA_ROLES).toEqual(['api', 'worker']);
+    expect(config.isPostgres).toBe(false);
+  });
+
+  it('parses numbers, roles and URLs', () => {
+    const config = loadConfig({ PORT: '8080', LOA_ROLES: 'worker', DATABASE_URL: 'postgres://u@h/db', LOA_MAX_UPLOAD_MB: '5' });
+    expect(config.PORT).toBe(8080);
+    expect(config.hasRole('api')).toBe(false);
+    expect(config.hasRole('worker')).toBe(true);
+    expect(config.isPostgres).toBe(true);
+    expect(config.LOA_MAX_UPLOAD_MB).toBe(5);
+  });
+
+  it('names every bad variable in one message', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOA_ROLES: 'api,cook', DATABASE_URL: 'mysql://x', LOA_JWT_SECRET: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT="eighty"', 'LOA_ROLES', 'DATABASE_URL', 'LOA_JWT_SECRET']) expect(message).toContain(name);
+  });
+});

@@ -1,0 +1,107 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const PROCESS_ROLES = ['api', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * Every environment variable Loa reads, with its default. Validated once at start-up so a
+ * bad value stops the process with a message naming the variable, instead of failing later.
+ */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL (unset for the embedded SQLite)' })
+  DATABASE_URL?: string;
+
+  /** PostgreSQL schema; tests give each run its own. */
+  @IsOptional() @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'LOA_DB_SCHEMA must be a lower-case SQL identifier' })
+  LOA_DB_SCHEMA?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  /** BullMQ key prefix, so several installations (or test runs) can share one Redis. */
+  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'LOA_QUEUE_PREFIX may hold letters, digits and _.:- only' })
+  LOA_QUEUE_PREFIX = 'loa';
+
+  @IsString() @MinLength(1)
+  LOA_DATA_DIR = 'data';
+
+  @IsString() @MinLength(1)
+  LOA_AUDIO_DIR = 'audio';
+
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((r) => r.trim()).filter(Boolean) : value))
+  @IsIn(PROCESS_ROLES, { each: true, message: 'LOA_ROLES must be a comma-separated list of api, worker' })
+  LOA_ROLES: ProcessRole[] = ['api', 'worker'];
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10240)
+  LOA_MAX_UPLOAD_MB = 200;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  LOA_MAX_SEGMENT_SEC = 1800;
+
+  /** A segment still `processing` after this long is reaped to `failed`. */
+  @Transform(toInt) @IsInt() @Min(10)
+  LOA_PROCESSING_TIMEOUT_SEC = 3600;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(16)
+  LOA_TRANSCODE_CONCURRENCY = 1;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOA_SPEAKER_OFFLINE_SEC = 300;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 31)
+  LOA_HORIZON_HOURS = 48;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  LOA_RECEIPT_GRACE_SEC = 600;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 14)
+  LOA_DEVICE_LOOKAHEAD_HOURS = 24;
+
+  /** Failed logins allowed per client address per minute. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOA_LOGIN_LIMIT_PER_MIN = 10;
+
+  @IsOptional() @IsString() @MinLength(8, { message: 'LOA_ADMIN_PASSWORD must be at least 8 characters' })
+  LOA_ADMIN_PASSWORD?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'LOA_JWT_SECRET must be at least 32 characters' })
+  LOA_JWT_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60)
+  LOA_TOKEN_TTL_SEC = 12 * 3600;
+
+  @IsIn(['json', 'text'])
+  LOA_LOG_FORMAT: 'json' | 'text' = 'json';
+
+  get isPostgres(): boolean {
+    return !!this.DATABASE_URL;
+  }
+
+  hasRole(role: ProcessRole): boolean {
+    return this.LOA_ROLES.includes(role);
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => value !== undefined && value !== '' && (known.includes(key) || key === 'DATABASE_URL' || key === 'REDIS_URL' || key.startsWith('LOA_'))),
+  );
+  const config = plainToInstance(AppConfig, present);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}
