@@ -77,6 +77,9 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(60)
   LOA_TOKEN_TTL_SEC = 12 * 3600;
 
+  @IsIn(['debug', 'log', 'warn', 'error'])
+  LOA_LOG_LEVEL: 'debug' | 'log' | 'warn' | 'error' = 'log';
+
   @IsIn(['json', 'text'])
   LOA_LOG_FORMAT: 'json' | 'text' = 'json';
 

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AreasModule } from './areas/areas.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/common.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { SpeakersModule } from './speakers/speakers.module.js';
+import { UsersModule } from './users/users.module.js';
+
+@Module({})
+export class AppModule {
+  /** The whole application; queue workers and the scheduler tick join only in the `worker` role. */
+  static forConfig(config: AppConfig, redisUrl: string): DynamicModule {
+    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [] : [];
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forConfig(config),
+        CommonModule,
+        DatabaseModule,
+        QueueModule.forRedis(config, redisUrl),
+        AuditModule,
+        AuthModule,
+        AreasModule,
+        UsersModule,
+        SpeakersModule,
+        ...workers,
+      ],
+    };
+  }
+}

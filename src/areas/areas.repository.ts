@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AreaEntity } from './area.entity.js';
+
+@Injectable()
+export class AreasRepository {
+  /** Areas never move (a merge moves speakers, not areas), so paths are cached for the process lifetime. */
+  private readonly paths = new Map<string, string>();
+
+  constructor(@InjectRepository(AreaEntity) private readonly areas: Repository<AreaEntity>) {}
+
+  get(id: string): Promise<AreaEntity | null> {
+    return this.areas.findOneBy({ id });
+  }
+
+  getByCode(code: string): Promise<AreaEntity | null> {
+    return this.areas.findOneBy({ code });
+  }
+
+  async pathOf(id: string): Promise<string | null> {
+    const cached = this.paths.get(id);
+    if (cached) return cached;
+    const area = await this.areas.findOne({ where: { id }, select: { id: true, path: true } });
+    if (area) this.paths.set(id, area.path);
+    return area?.path ?? null;
+  }
+
+  async insert(area: AreaEntity): Promise<void> {
+    await this.areas.insert(area);
+  }
+
+  async update(id: string, changes: Partial<AreaEntity>): Promise<void> {
+    await this.areas.update({ id }, changes);
+  }
+
+  async list(filter: { pathPrefix: string | null; parentId?: string; kind?: string; limit: number; offset: number }): Promise<[AreaEntity[], number]> {
+    const query = this.areas.createQueryBuilder('a').orderBy('a.path', 'ASC').take(filter.limit).skip(filter.offset);
+    if (filter.pathPrefix) query.andWhere('a.path LIKE :prefix', { prefix: `${filter.pathPrefix}%` });
+    if (filter.parentId) query.andWhere('a.parentId = :parentId', { parentId: filter.parentId });
+    if (filter.kind) query.andWhere('a.kind = :kind', { kind: filter.kind });
+    return query.getManyAndCount();
+  }
+
+  /** Ids of the area at `pathPrefix` and everything below it. */
+  async subtreeIds(pathPrefix: string): Promise<string[]> {
+    const rows = await this.areas.createQueryBuilder('a').select('a.id', 'id').where('a.path LIKE :prefix', { prefix: `${pathPrefix}%` }).getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  /** The strictest limit on a normal broadcast's length (minutes) set on the area or any ancestor: each applies below it. */
+  async maxBroadcastMinutes(path: string): Promise<number | null> {
+    const ids = path.split('/').filter(Boolean);
+    const row = await this.areas
+      .createQueryBuilder('a')
+      .select('MIN(a.maxBroadcastMinutes)', 'limit')
+      .where('a.id IN (:...ids)', { ids })
+      .getRawOne<{ limit: number | string | null }>();
+    return row?.limit == null ? null : Number(row.limit);
+  }
+}

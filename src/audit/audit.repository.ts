@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { AuditEntryEntity } from './audit-entry.entity.js';
+import { chainHash, GENESIS_HASH } from './audit-hash.js';
+
+export type NewAuditEntry = Omit<AuditEntryEntity, 'seq' | 'prevHash' | 'hash'>;
+
+@Injectable()
+export class AuditRepository {
+  /** Appends from this process are serialised; other processes are caught by the seq primary key. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectRepository(AuditEntryEntity) private readonly entries: Repository<AuditEntryEntity>) {}
+
+  append(entry: NewAuditEntry): Promise<AuditEntryEntity> {
+    const next = this.tail.then(() => this.appendWithRetry(entry));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private async appendWithRetry(entry: NewAuditEntry): Promise<AuditEntryEntity> {
+    for (let attempt = 0; ; attempt++) {
+      const last = await this.entries.find({ order: { seq: 'DESC' }, take: 1 });
+      const seq = (last[0]?.seq ?? 0) + 1;
+      const prevHash = last[0]?.hash ?? GENESIS_HASH;
+      const row = this.entries.create({ ...entry, seq, prevHash, hash: chainHash(prevHash, { ...entry, seq }) });
+      try {
+        await this.entries.insert(row as QueryDeepPartialEntity<AuditEntryEntity>);
+        return row;
+      } catch (error) {
+        // Another process took this seq first: re-read the tail and chain onto it.
+        if (!(error instanceof QueryFailedError) || attempt >= 20) throw error;
+      }
+    }
+  }
+}

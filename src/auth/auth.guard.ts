@@ -1,0 +1,44 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { requestContext } from '../common/request-context.js';
+import type { Role } from '../users/user.entity.js';
+import { AuthService } from './auth.service.js';
+import { DEVICE_ROUTE, PUBLIC_ROUTE, ROLES } from './decorators.js';
+
+/** Every route needs a token unless marked @Public(): a user JWT, or a speaker's device token on @DeviceRoute() routes. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector, private readonly auth: AuthService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<Request & Record<string, unknown>>();
+    const token = bearerToken(request);
+    if (!token) throw new UnauthorizedException('missing bearer token');
+
+    if (this.reflector.getAllAndOverride<boolean>(DEVICE_ROUTE, targets)) {
+      const device = await this.auth.authenticateDevice(token);
+      if (!device) throw new UnauthorizedException('unknown device token');
+      request.device = device;
+      return true;
+    }
+
+    const user = await this.auth.authenticateUser(token);
+    if (!user) throw new UnauthorizedException('invalid or expired token');
+    request.user = user;
+    const store = requestContext.getStore();
+    if (store) store.user = user;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (roles && !roles.includes(user.role)) throw new ForbiddenException(`role ${user.role} may not do this`);
+    return true;
+  }
+}
+
+function bearerToken(request: Request): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const [scheme, token] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token : null;
+}

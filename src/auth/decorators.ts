@@ -1,0 +1,17 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Role } from '../users/user.entity.js';
+import type { AuthDevice, AuthUser } from './auth-user.js';
+
+export const PUBLIC_ROUTE = 'loa:public';
+export const DEVICE_ROUTE = 'loa:device';
+export const ROLES = 'loa:roles';
+
+/** No token needed. */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/** Authenticated by a speaker's device token instead of a user token. */
+export const DeviceRoute = () => SetMetadata(DEVICE_ROUTE, true);
+/** Only these roles; everyone else gets 403. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest().user);
+export const CurrentDevice = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthDevice => ctx.switchToHttp().getRequest().device);

@@ -1,0 +1,1 @@
+process.env.LOA_TEST_DB = 'postgres';
