@@ -6,6 +6,7 @@ import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { SpeakersModule } from './speakers/speakers.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         AreasModule,
         UsersModule,
         SpeakersModule,
+        OpsModule,
         ...workers,
       ],
     };

@@ -8,6 +8,8 @@ import type { AppConfig } from './config/app-config.js';
 import { requestContext } from './common/request-context.js';
 import { UsersService } from './users/users.service.js';
 import { resolveRedisUrl } from './queue/redis.js';
+import { MetricsService } from './ops/metrics.service.js';
+import { mountQueueDashboard } from './ops/queue-dashboard.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -24,6 +26,8 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().set('trust proxy', 'loopback');
   app.use((req: Request, _res: Response, next: NextFunction) => requestContext.run({ ip: req.ip }, next));
+  app.use(app.get(MetricsService).httpTimer());
+  mountQueueDashboard(app);
   // Only logins are rate-limited (per client address): guessing passwords is the threat.
   app.use(`/${API_PREFIX}/auth/login`, rateLimit({ windowMs: 60_000, limit: config.LOA_LOGIN_LIMIT_PER_MIN, standardHeaders: 'draft-7', legacyHeaders: false, message: { statusCode: 429, error: 'Too Many Requests', message: 'too many login attempts; wait a minute' } }));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'admin/queues', 'admin/queues/{*path}'] });

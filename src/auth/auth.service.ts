@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
 import { UserDto } from '../users/user.dto.js';
+import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { AuthDevice, AuthUser } from './auth-user.js';
 import type { LoginDto, LoginResult } from './auth.dto.js';
@@ -29,15 +30,20 @@ export class AuthService {
   ) {}
 
   async login(dto: LoginDto): Promise<LoginResult> {
-    const user = await this.users.getByUsername(dto.username);
-    // Verify against a dummy hash for unknown names too, so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(dto.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok) {
-      await this.audit.record({ action: 'auth.login_failed', userId: user?.id ?? null, details: { username: dto.username } });
-      throw new UnauthorizedException('wrong username or password');
-    }
+    const user = await this.verifyCredentials(dto.username, dto.password);
+    if (!user) throw new UnauthorizedException('wrong username or password');
     await this.audit.record({ action: 'auth.login', userId: user.id, resourceId: user.id });
     return { accessToken: await this.jwt.signAsync({ sub: user.id } satisfies TokenPayload), user: UserDto.of(user) };
+  }
+
+  /** The user with these credentials, or null; every failure is audited. */
+  async verifyCredentials(username: string, password: string): Promise<UserEntity | null> {
+    const user = await this.users.getByUsername(username);
+    // Verify against a dummy hash for unknown names too, so timing does not reveal which usernames exist.
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (user && ok) return user;
+    await this.audit.record({ action: 'auth.login_failed', userId: user?.id ?? null, details: { username } });
+    return null;
   }
 
   /** The user behind a bearer token, re-read each time so a deleted user or changed role takes effect at once. */
