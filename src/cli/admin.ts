@@ -1,0 +1,65 @@
+/**
+ * Admin commands for the people who run a Loa installation (the same environment as the server):
+ *   npm run admin -- create-user <username> <role> [areaCode]   (password from LOA_NEW_PASSWORD)
+ *   npm run admin -- reset-password <username>                  (password from LOA_NEW_PASSWORD)
+ * Both are audited like the equivalent API calls.
+ */
+import 'reflect-metadata';
+import { AreaEntity } from '../areas/area.entity.js';
+import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { hashPassword } from '../auth/password.js';
+import { newId } from '../common/ids.js';
+import { loadConfig } from '../config/app-config.js';
+import { openDatabase } from '../database/data-source.js';
+import { ROLES, type Role, UserEntity } from '../users/user.entity.js';
+
+const USAGE = 'usage: admin create-user <username> <role> [areaCode] | admin reset-password <username>   (LOA_NEW_PASSWORD holds the password)';
+
+function newPassword(): string {
+  const password = process.env.LOA_NEW_PASSWORD;
+  if (!password || password.length < 8) throw new Error('set LOA_NEW_PASSWORD to the new password (at least 8 characters)');
+  return password;
+}
+
+async function main(args: string[]): Promise<string> {
+  const [command, username, role, areaCode] = args;
+  if (!command || !username) throw new Error(USAGE);
+  const db = await openDatabase(loadConfig());
+  try {
+    const users = db.getRepository(UserEntity);
+    const audit = new AuditRepository(db.getRepository(AuditEntryEntity));
+    const record = (action: string, resourceId: string, details: Record<string, unknown>) =>
+      audit.append({ at: new Date(), userId: null, areaPath: null, action, resource: 'user', resourceId, details: { ...details, via: 'cli' }, ip: null });
+
+    if (command === 'create-user') {
+      if (!ROLES.includes(role as Role)) throw new Error(`role must be one of ${ROLES.join(', ')}`);
+      const area = areaCode ? await db.getRepository(AreaEntity).findOneBy({ code: areaCode }) : null;
+      if (areaCode && !area) throw new Error(`no area with code ${areaCode}`);
+      if (role !== 'admin' && !area) throw new Error('non-admin users need an areaCode');
+      if (await users.findOneBy({ username })) throw new Error(`username ${username} is taken`);
+      const user = { id: newId(), username, passwordHash: await hashPassword(newPassword()), role: role as Role, areaId: area?.id ?? null, createdAt: new Date() };
+      await users.insert(user);
+      await record('user.create', user.id, { username, role, areaId: user.areaId });
+      return `created ${role} ${username}`;
+    }
+    if (command === 'reset-password') {
+      const user = await users.findOneBy({ username });
+      if (!user) throw new Error(`no user ${username}`);
+      await users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword()) });
+      await record('user.reset_password', user.id, { username });
+      return `password of ${username} changed`;
+    }
+    throw new Error(USAGE);
+  } finally {
+    await db.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (message) => console.log(message),
+  (error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);
