@@ -6,6 +6,7 @@ import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DeviceModule } from './device/device.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { SpeakersModule } from './speakers/speakers.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         AreasModule,
         UsersModule,
         SpeakersModule,
+        DeviceModule,
         OpsModule,
         ...workers,
       ],

@@ -8,6 +8,7 @@ export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 @Entity('broadcasts')
 @Unique('uq_broadcasts_schedule_start', ['scheduleId', 'startsAt'])
 @Index('ix_broadcasts_status_start', ['status', 'startsAt'])
+@Index('ix_broadcasts_areaPath_status_startsAt', ['areaPath', 'status', 'startsAt'])
 export class BroadcastEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
