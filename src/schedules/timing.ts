@@ -1,0 +1,92 @@
+import { CronExpressionParser } from 'cron-parser';
+import { DateTime, IANAZone } from 'luxon';
+import { validate as isNodeCronExpression } from 'node-cron';
+
+/** When a schedule airs: a 5-field cron in an IANA zone between optional local dates, or one instant. */
+export interface Timing {
+  cron: string | null;
+  at: Date | null;
+  timezone: string;
+  /** Local calendar dates (YYYY-MM-DD) in `timezone`, both inclusive. */
+  startDate: string | null;
+  endDate: string | null;
+}
+
+export interface Occurrence {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export const DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh';
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Why `expression` is not a usable 5-field cron expression, or null when it is. */
+export function cronProblem(expression: string): string | null {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return `cron must have 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`;
+  if (!isNodeCronExpression(expression)) return `cron "${expression}" is not a valid cron expression`;
+  try {
+    CronExpressionParser.parse(expression, { tz: 'UTC' }).next();
+    return null;
+  } catch (error) {
+    return `cron "${expression}" never fires: ${(error as Error).message}`;
+  }
+}
+
+export const isTimezone = (zone: string): boolean => IANAZone.isValidZone(zone);
+
+export const isLocalDate = (value: string): boolean => LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+
+/** Seconds one broadcast lasts: every pass of the playlist, with a gap of silence between passes. */
+export function broadcastLengthSec(segmentDurationsSec: readonly number[], repeat: number, gapSec: number): number {
+  const pass = segmentDurationsSec.reduce((sum, seconds) => sum + seconds, 0);
+  return repeat * pass + (repeat - 1) * gapSec;
+}
+
+export function occurrenceAt(startsAt: Date, lengthSec: number): Occurrence {
+  return { startsAt, endsAt: new Date(startsAt.getTime() + Math.round(lengthSec * 1000)) };
+}
+
+/** The instants bounding the schedule's local start/end dates: [first instant of startDate, first instant after endDate). */
+export function dateBounds(timing: Pick<Timing, 'timezone' | 'startDate' | 'endDate'>): { from: number; until: number } {
+  const localMidnight = (date: string) => DateTime.fromISO(date, { zone: timing.timezone }).startOf('day');
+  return {
+    from: timing.startDate ? localMidnight(timing.startDate).toMillis() : -Infinity,
+    until: timing.endDate ? localMidnight(timing.endDate).plus({ days: 1 }).toMillis() : Infinity,
+  };
+}
+
+/**
+ * Start instants in [from, to), at most `limit`. Cron maths (month ends, leap days, DST gaps and
+ * repeated hours) is cron-parser's: a wall-clock time skipped by a DST change fires at the shifted
+ * instant, a repeated one fires once.
+ */
+export function occurrenceStarts(timing: Timing, from: Date, to: Date, limit = Number.POSITIVE_INFINITY): Date[] {
+  if (timing.at) {
+    const at = timing.at.getTime();
+    return at >= from.getTime() && at < to.getTime() && limit > 0 ? [timing.at] : [];
+  }
+  if (!timing.cron) return [];
+  const bounds = dateBounds(timing);
+  const start = Math.max(from.getTime(), bounds.from);
+  const end = Math.min(to.getTime(), bounds.until);
+  if (start >= end) return [];
+  // cron-parser yields instants strictly after currentDate.
+  const expression = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: new Date(start - 1) });
+  const starts: Date[] = [];
+  while (starts.length < limit) {
+    const next = expression.next().getTime();
+    if (next >= end) break;
+    starts.push(new Date(next));
+  }
+  return starts;
+}
+
+export function occurrences(timing: Timing, lengthSec: number, from: Date, to: Date, limit?: number): Occurrence[] {
+  return occurrenceStarts(timing, from, to, limit).map((startsAt) => occurrenceAt(startsAt, lengthSec));
+}
+
+/** The first start at or after `from`, searching at most until `to`. */
+export function firstStart(timing: Timing, from: Date, to: Date): Date | null {
+  return occurrenceStarts(timing, from, to, 1)[0] ?? null;
+}
