@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DeviceModule } from './device/device.module.js';
 import { OpsModule } from './ops/ops.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         SpeakersModule,
         DeviceModule,
         OpsModule,
+        ConsoleModule,
         ...workers,
       ],
     };

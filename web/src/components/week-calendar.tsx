@@ -1,0 +1,63 @@
+import { useI18n } from '../i18n';
+import { addDays, dateKey, formatDayHeading, formatTime } from '../time';
+import type { BroadcastStatus, Priority } from '../types';
+
+export interface CalendarEntry {
+  key: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  /** `planned`: an occurrence not yet materialised into a broadcast (beyond the scheduler's horizon). */
+  status: BroadcastStatus | 'planned';
+  priority: Priority;
+  scheduleId: string | null;
+}
+
+/**
+ * Seven day columns (Monday first) listing each day's broadcasts in time order, coloured by
+ * status; on a phone the days stack. Times are Vietnam wall-clock times.
+ */
+export function WeekCalendar(props: { monday: string; entries: CalendarEntry[]; highlight?: string | null; onSelect?(entry: CalendarEntry): void }) {
+  const { t, lang } = useI18n();
+  const today = dateKey(new Date());
+  const days = Array.from({ length: 7 }, (_, i) => addDays(props.monday, i));
+  const byDay = new Map(days.map((day) => [day, [] as CalendarEntry[]]));
+  for (const entry of props.entries) byDay.get(dateKey(new Date(entry.startsAt)))?.push(entry);
+  return (
+    <div class="week" role="list" aria-label={t('schedules.calendar')}>
+      {days.map((day) => {
+        const entries = byDay.get(day)!.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+        return (
+          <section class={`day ${day === today ? 'today' : ''}`} role="listitem" aria-label={formatDayHeading(day, lang)} key={day} data-day={day}>
+            <h3>
+              {formatDayHeading(day, lang)}
+              {day === today && <span class="visually-hidden"> ({t('schedules.today')})</span>}
+            </h3>
+            {!entries.length && <p class="muted empty-day">—</p>}
+            <ul>
+              {entries.map((entry) => {
+                const label = `${formatTime(entry.startsAt, lang)}–${formatTime(entry.endsAt, lang)} ${entry.title}, ${t(`status.${entry.status}`)}`;
+                const body = (
+                  <>
+                    <span class="entry-time">{formatTime(entry.startsAt, lang)}–{formatTime(entry.endsAt, lang)}</span>
+                    <span class="entry-title">{entry.priority !== 'normal' && <span class={`prio prio-${entry.priority}`}>{t(`priority.${entry.priority}`)}</span>}{entry.title}</span>
+                    <span class="entry-status">{t(`status.${entry.status}`)}</span>
+                  </>
+                );
+                return (
+                  <li key={entry.key} class={`entry entry-${entry.status} ${props.highlight && entry.key === props.highlight ? 'clash' : ''}`} data-status={entry.status}>
+                    {props.onSelect && entry.scheduleId ? (
+                      <button type="button" onClick={() => props.onSelect!(entry)} aria-label={label}>{body}</button>
+                    ) : (
+                      <div aria-label={label}>{body}</div>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { get, type Query } from './api';
+import type { Page } from './types';
+
+export interface Async<T> {
+  data?: T;
+  error?: Error;
+  loading: boolean;
+  reload(): Promise<void>;
+}
+
+/** Runs `load` when `deps` change; a stale answer never overwrites a newer one. */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const generation = useRef(0);
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const data = await load();
+      if (mine === generation.current) setState({ data, loading: false });
+    } catch (error) {
+      if (mine === generation.current) setState((s) => ({ data: s.data, error: error as Error, loading: false }));
+    }
+  }, deps);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { ...state, reload };
+}
+
+/** Calls `tick` every `ms` while `active`. */
+export function useInterval(tick: () => void, ms: number, active = true): void {
+  const latest = useRef(tick);
+  latest.current = tick;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => latest.current(), ms);
+    return () => clearInterval(timer);
+  }, [ms, active]);
+}
+
+/** Every page of a list endpoint (500 at a time, the API's maximum). */
+export async function getAll<T>(path: string, query: Query = {}): Promise<T[]> {
+  const items: T[] = [];
+  for (;;) {
+    const page = await get<Page<T>>(path, { ...query, limit: 500, offset: items.length });
+    items.push(...page.items);
+    if (!page.items.length || items.length >= page.total) return items;
+  }
+}

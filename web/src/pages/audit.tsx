@@ -1,0 +1,90 @@
+import { useState } from 'preact/hooks';
+import { get } from '../api';
+import { ErrorText, Field, inputValue, Loading, Notice } from '../components/ui';
+import { getAll, useAsync } from '../hooks';
+import { useI18n } from '../i18n';
+import { addDays, dateKey, formatDateTime, zonedToDate } from '../time';
+import type { AuditEntry, AuditVerification, Page, User } from '../types';
+
+const PAGE_SIZE = 100;
+
+export function AuditPage() {
+  const { t, lang } = useI18n();
+  const today = dateKey(new Date());
+  const [range, setRange] = useState({ from: addDays(today, -6), to: today });
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  const [verification, setVerification] = useState<AuditVerification | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [verifyError, setVerifyError] = useState<unknown>(null);
+  const query = { from: zonedToDate(`${range.from}T00:00`).toISOString(), to: zonedToDate(`${addDays(range.to, 1)}T00:00`).toISOString() };
+  const entries = useAsync(() => get<Page<AuditEntry>>('/audit', { ...query, limit }), [JSON.stringify(query), limit]);
+  // Who did it: usernames when the role may list users, else the id.
+  const users = useAsync(() => getAll<User>('/users').catch(() => [] as User[]), []);
+  const names = new Map((users.data ?? []).map((u) => [u.id, u.username]));
+
+  const verify = async () => {
+    setVerifying(true);
+    setVerifyError(null);
+    try {
+      setVerification(await get<AuditVerification>('/audit/verify'));
+    } catch (error) {
+      setVerifyError(error);
+    } finally {
+      setVerifying(false);
+    }
+  };
+
+  const items = entries.data?.items ?? [];
+  return (
+    <section aria-labelledby="audit-title">
+      <div class="page-head">
+        <h1 id="audit-title">{t('nav.audit')}</h1>
+        <button type="button" onClick={verify} disabled={verifying}>{verifying ? t('audit.verifying') : t('audit.verify')}</button>
+      </div>
+      <ErrorText error={verifyError} />
+      {verification && (
+        <Notice kind={verification.ok ? 'success' : 'warning'}>
+          {verification.ok ? t('audit.verifiedOk', { entries: verification.entries }) : t('audit.verifiedBad', { entries: verification.entries, seq: verification.firstBadSeq ?? '?' })}
+        </Notice>
+      )}
+      <div class="card">
+        <form class="filters" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+          <Field label={t('common.from')}>{(id) => <input id={id} type="date" value={range.from} onInput={(e) => (setRange({ ...range, from: inputValue(e) }), setLimit(PAGE_SIZE))} />}</Field>
+          <Field label={t('common.to')}>{(id) => <input id={id} type="date" value={range.to} onInput={(e) => (setRange({ ...range, to: inputValue(e) }), setLimit(PAGE_SIZE))} />}</Field>
+        </form>
+        <ErrorText error={entries.error} />
+        <Loading show={entries.loading && !entries.data} />
+        {entries.data && <p class="summary">{t('broadcasts.summary', { shown: items.length, total: entries.data.total })}</p>}
+        {items.length > 0 && (
+          <table class="responsive audit">
+            <thead>
+              <tr>
+                <th scope="col" class="num">#</th>
+                <th scope="col">{t('audit.at')}</th>
+                <th scope="col">{t('audit.user')}</th>
+                <th scope="col">{t('audit.action')}</th>
+                <th scope="col">{t('audit.resource')}</th>
+                <th scope="col">{t('audit.hash')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((entry) => (
+                <tr key={entry.seq}>
+                  <td class="num" data-label="#">{entry.seq}</td>
+                  <td data-label={t('audit.at')}>{formatDateTime(entry.at, lang)}</td>
+                  <td data-label={t('audit.user')}>{entry.userId ? (names.get(entry.userId) ?? entry.userId.slice(0, 8)) : '—'}</td>
+                  <td data-label={t('audit.action')}><code>{entry.action}</code></td>
+                  <td data-label={t('audit.resource')}>{entry.resource}{entry.resourceId && <small class="muted"> {entry.resourceId.slice(0, 8)}</small>}</td>
+                  <td data-label={t('audit.hash')}><code title={entry.hash}>{entry.hash.slice(0, 12)}…</code></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {entries.data && items.length < entries.data.total && (
+          <button type="button" class="secondary" onClick={() => setLimit(Math.min(limit + PAGE_SIZE, 500))} disabled={limit >= 500}>{t('common.more')}</button>
+        )}
+      </div>
+    </section>
+  );
+}

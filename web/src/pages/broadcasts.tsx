@@ -1,0 +1,158 @@
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { get } from '../api';
+import { AreaSelect, ErrorText, Field, inputValue, Loading, StatusBadge } from '../components/ui';
+import { useWorkspace } from '../context';
+import { getAll, useAsync } from '../hooks';
+import { useI18n } from '../i18n';
+import { addDays, dateKey, formatDateTime, zonedToDate } from '../time';
+import { BROADCAST_STATUSES, type Broadcast, type Delivery, type Page, type Speaker } from '../types';
+
+const PAGE_SIZE = 100;
+
+export function BroadcastsPage() {
+  const { t, lang } = useI18n();
+  const { communes, areaName } = useWorkspace();
+  const today = dateKey(new Date());
+  const [filters, setFilters] = useState({ communeId: '', from: addDays(today, -7), to: today, status: '' });
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  const [open, setOpen] = useState<string | null>(null);
+  const query = {
+    communeId: filters.communeId || undefined,
+    from: filters.from ? zonedToDate(`${filters.from}T00:00`).toISOString() : undefined,
+    to: filters.to ? zonedToDate(`${addDays(filters.to, 1)}T00:00`).toISOString() : undefined,
+    status: filters.status || undefined,
+  };
+  const broadcasts = useAsync(() => get<Page<Broadcast>>('/broadcasts', { ...query, limit }), [JSON.stringify(query), limit]);
+  const set = (name: keyof typeof filters) => (e: Event) => (setFilters({ ...filters, [name]: inputValue(e as never) }), setLimit(PAGE_SIZE));
+
+  const items = broadcasts.data?.items ?? [];
+  return (
+    <section aria-labelledby="broadcasts-title">
+      <div class="page-head">
+        <h1 id="broadcasts-title">{t('nav.broadcasts')}</h1>
+      </div>
+      <div class="card">
+        <form class="filters" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+          <AreaSelect label={t('common.commune')} value={filters.communeId} onChange={(communeId) => setFilters({ ...filters, communeId })} areas={communes} allLabel={t('common.allCommunes')} />
+          <Field label={t('common.from')}>{(id) => <input id={id} type="date" value={filters.from} onInput={set('from')} />}</Field>
+          <Field label={t('common.to')}>{(id) => <input id={id} type="date" value={filters.to} onInput={set('to')} />}</Field>
+          <Field label={t('common.status')}>{(id) => (
+            <select id={id} value={filters.status} onChange={set('status')}>
+              <option value="">{t('common.all')}</option>
+              {BROADCAST_STATUSES.map((status) => <option key={status} value={status}>{t(`status.${status}`)}</option>)}
+            </select>
+          )}</Field>
+        </form>
+        <ErrorText error={broadcasts.error} />
+        <Loading show={broadcasts.loading && !broadcasts.data} />
+        {broadcasts.data && <p class="summary">{t('broadcasts.summary', { shown: items.length, total: broadcasts.data.total })}</p>}
+        {items.length > 0 && (
+          <table class="responsive broadcasts">
+            <thead>
+              <tr>
+                <th scope="col">{t('broadcasts.startsAt')}</th>
+                <th scope="col">{t('broadcasts.title')}</th>
+                <th scope="col">{t('common.commune')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('broadcasts.played')}</th>
+                <th scope="col"><span class="visually-hidden">{t('common.actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((b) => (
+                <Fragment key={b.id}>
+                  <tr data-broadcast-id={b.id}>
+                    <td data-label={t('broadcasts.startsAt')}>{formatDateTime(b.startsAt, lang)}</td>
+                    <td data-label={t('broadcasts.title')}>
+                      {b.priority !== 'normal' && <span class={`prio prio-${b.priority}`}>{t(`priority.${b.priority}`)}</span>}
+                      {b.title}
+                      {b.reason && <small class="muted block">{b.reason}</small>}
+                    </td>
+                    <td data-label={t('common.commune')}>{areaName(b.communeId ?? b.areaId)}</td>
+                    <td data-label={t('common.status')}><StatusBadge status={b.status} /></td>
+                    <td data-label={t('broadcasts.played')}><Counts broadcast={b} /></td>
+                    <td class="actions">
+                      <button type="button" class="secondary small" aria-expanded={open === b.id} aria-controls={`deliveries-${b.id}`} onClick={() => setOpen(open === b.id ? null : b.id)}>
+                        {t('broadcasts.deliveries')}
+                      </button>
+                    </td>
+                  </tr>
+                  {open === b.id && (
+                    <tr class="detail">
+                      <td colSpan={6} id={`deliveries-${b.id}`}><Deliveries broadcast={b} /></td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {broadcasts.data && items.length < broadcasts.data.total && (
+          <button type="button" class="secondary" onClick={() => setLimit(Math.min(limit + PAGE_SIZE, 500))} disabled={limit >= 500}>{t('common.more')}</button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Counts({ broadcast }: { broadcast: Broadcast }) {
+  const { t } = useI18n();
+  const c = broadcast.counts;
+  if (!c) return <>—</>;
+  return (
+    <span class="counts">
+      <strong>{c.played}</strong>/{c.targeted}
+      {c.failed > 0 && <span class="count-failed"> · {t('delivery.failed')} {c.failed}</span>}
+      {c.missed > 0 && <span class="count-missed"> · {t('delivery.missed')} {c.missed}</span>}
+      {c.pending > 0 && <span class="count-pending"> · {t('delivery.pending')} {c.pending}</span>}
+    </span>
+  );
+}
+
+function Deliveries({ broadcast }: { broadcast: Broadcast }) {
+  const { t, lang } = useI18n();
+  const deliveries = useAsync(() => getAll<Delivery>(`/broadcasts/${broadcast.id}/deliveries`), [broadcast.id]);
+  const speakers = useAsync(() => getAll<Speaker>('/speakers', broadcast.communeId ? { communeId: broadcast.communeId } : {}), [broadcast.communeId]);
+  const names = new Map((speakers.data ?? []).map((s) => [s.id, s.name]));
+  const list = deliveries.data ?? [];
+  const tally = list.reduce<Record<string, number>>((acc, d) => ((acc[d.status] = (acc[d.status] ?? 0) + 1), acc), {});
+  return (
+    <div class="deliveries">
+      <ErrorText error={deliveries.error} />
+      <Loading show={deliveries.loading && !deliveries.data} />
+      {deliveries.data && !list.length && <p class="muted">{t('broadcasts.noDeliveries')}</p>}
+      {list.length > 0 && (
+        <>
+          <p class="summary">
+            {(['played', 'failed', 'missed', 'pending'] as const).map((status) => (
+              <span key={status} class={`badge badge-${status}`}>{t(`delivery.${status}`)}: {tally[status] ?? 0}</span>
+            ))}
+          </p>
+          <table class="responsive compact">
+            <thead>
+              <tr>
+                <th scope="col">{t('broadcasts.speaker')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('broadcasts.startedAt')}</th>
+                <th scope="col">{t('broadcasts.finishedAt')}</th>
+                <th scope="col">{t('broadcasts.error')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((d) => (
+                <tr key={d.speakerId}>
+                  <td data-label={t('broadcasts.speaker')}>{names.get(d.speakerId) ?? d.speakerId.slice(0, 8)}</td>
+                  <td data-label={t('common.status')}><span class={`badge badge-${d.status}`}>{t(`delivery.${d.status}`)}</span></td>
+                  <td data-label={t('broadcasts.startedAt')}>{formatDateTime(d.startedAt, lang)}</td>
+                  <td data-label={t('broadcasts.finishedAt')}>{formatDateTime(d.finishedAt, lang)}</td>
+                  <td data-label={t('broadcasts.error')}>{d.error ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
