@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DeviceModule } from './device/device.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { SpeakersModule } from './speakers/speakers.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -26,6 +27,7 @@ export class AppModule {
         DatabaseModule,
         QueueModule.forRedis(config, redisUrl),
         AuditModule,
+        ReportsModule,
         AuthModule,
         AreasModule,
         UsersModule,

@@ -1,0 +1,44 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Rollup time buckets, by the broadcast's startsAt:
+ * - `q`: the UTC quarter-hour. Every time zone in use today is offset from UTC by a whole number of
+ *   quarter-hours (+05:30, +05:45, DST zones included), so a day in any `tz` is a union of quarters.
+ * - `d`, `m`: the calendar day and month in ROLLUP_ZONE, so that the usual Vietnamese question
+ *   ("January 2025", "18 months") reads a few coarse rows instead of thousands of quarters.
+ * The zone is part of the stored data (bucket starts are instants), so it is a constant, not a setting.
+ */
+export const ROLLUP_ZONE = 'Asia/Ho_Chi_Minh';
+export const QUARTER_MS = 15 * 60_000;
+
+export const GRAINS = ['m', 'd', 'q'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+export interface GrainMath {
+  /** Start of the bucket holding instant `t`. */
+  floor(t: number): number;
+  /** Start of the bucket after the one starting at `start`. */
+  next(start: number): number;
+}
+
+const calendar = (unit: 'day' | 'month'): GrainMath => ({
+  floor: (t) => DateTime.fromMillis(t, { zone: ROLLUP_ZONE }).startOf(unit).toMillis(),
+  next: (start) => DateTime.fromMillis(start, { zone: ROLLUP_ZONE }).plus({ [`${unit}s`]: 1 }).startOf(unit).toMillis(),
+});
+
+export const GRAIN_MATH: Record<Grain, GrainMath> = {
+  q: { floor: (t) => Math.floor(t / QUARTER_MS) * QUARTER_MS, next: (start) => start + QUARTER_MS },
+  d: calendar('day'),
+  m: calendar('month'),
+};
+
+/** The first bucket start at or after `t`. */
+export function ceilToGrain(grain: Grain, t: number): number {
+  const start = GRAIN_MATH[grain].floor(t);
+  return start === t ? t : GRAIN_MATH[grain].next(start);
+}
+
+/** The buckets of one broadcast, in the given grains. */
+export function bucketsOf(startsAt: number, grains: readonly Grain[]): Array<[Grain, number]> {
+  return grains.map((grain) => [grain, GRAIN_MATH[grain].floor(startsAt)]);
+}

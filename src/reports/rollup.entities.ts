@@ -1,0 +1,79 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CountColumn } from '../database/columns.js';
+import type { Grain } from './buckets.js';
+
+/*
+ * Report rollups, maintained by RollupsRepository.apply() in the transaction of every delivery change.
+ * Bucket = start (epoch ms) of the broadcast's quarter-hour, day or month (see buckets.ts). Rows name the
+ * area and segment as they were when the broadcast aired (commune snapshot of the delivery, topic
+ * snapshot of the segment), so later merges, retirements and deletions never change past counts.
+ */
+
+const GrainColumn = () => PrimaryColumn({ type: 'varchar', length: 1 });
+const BucketColumn = () => PrimaryColumn({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } });
+const PathColumn = () => Column({ type: 'varchar', length: 800 });
+
+/** Per area, for every area above a delivery's commune (the commune included): groupBy day and commune. */
+@Entity('report_area_rollups')
+@Index('ix_report_area_rollups_grain_bucket', ['grain', 'bucket'])
+export class AreaRollupEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) areaId: string;
+  @GrainColumn() grain: Grain;
+  @BucketColumn() bucket: number;
+  @PathColumn() areaPath: string;
+  @CountColumn() broadcasts: number;
+  @CountColumn() targeted: number;
+  @CountColumn() pending: number;
+  @CountColumn() played: number;
+  @CountColumn() failed: number;
+  @CountColumn() missed: number;
+  @CountColumn() airtimeMs: number;
+}
+
+/** Per area and playlist segment: groupBy segment, and (through the topic* counters) topic. */
+@Entity('report_segment_rollups')
+export class SegmentRollupEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) areaId: string;
+  @GrainColumn() grain: Grain;
+  @BucketColumn() bucket: number;
+  @PrimaryColumn({ type: 'varchar', length: 36 }) segmentId: string;
+  @Column({ type: 'varchar', length: 100 }) topic: string;
+  @CountColumn() broadcasts: number;
+  @CountColumn() targeted: number;
+  @CountColumn() pending: number;
+  @CountColumn() played: number;
+  @CountColumn() failed: number;
+  @CountColumn() missed: number;
+  @CountColumn() airtimeMs: number;
+  @CountColumn() topicBroadcasts: number;
+  @CountColumn() topicTargeted: number;
+  @CountColumn() topicPending: number;
+  @CountColumn() topicPlayed: number;
+  @CountColumn() topicFailed: number;
+  @CountColumn() topicMissed: number;
+}
+
+/** Per speaker and the commune it played in (day and month grains): groupBy speaker. */
+@Entity('report_speaker_rollups')
+export class SpeakerRollupEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) communeId: string;
+  @GrainColumn() grain: Grain;
+  @BucketColumn() bucket: number;
+  @PrimaryColumn({ type: 'varchar', length: 36 }) speakerId: string;
+  @PathColumn() areaPath: string;
+  @CountColumn() targeted: number;
+  @CountColumn() pending: number;
+  @CountColumn() played: number;
+  @CountColumn() failed: number;
+  @CountColumn() missed: number;
+  @CountColumn() airtimeMs: number;
+}
+
+/** Which communes a broadcast has reached, so `broadcasts` counts it once per area even when dispatch comes in several batches. */
+@Entity('report_broadcast_communes')
+export class BroadcastCommuneEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) broadcastId: string;
+  @PrimaryColumn({ type: 'varchar', length: 36 }) communeId: string;
+}
+
+export const ROLLUP_ENTITIES = [AreaRollupEntity, SegmentRollupEntity, SpeakerRollupEntity, BroadcastCommuneEntity];

@@ -1,0 +1,51 @@
+import { GRAIN_MATH, QUARTER_MS, type Grain } from './buckets.js';
+import { coverRange, type TimeCover } from './time-cover.js';
+
+const t = (isoString: string) => Date.parse(isoString);
+
+/** How many pieces of the cover hold instant `at`. */
+function coverCount(cover: TimeCover, at: number): number {
+  const inRaw = cover.raw.filter((w) => at >= w.from && at < w.to).length;
+  const inBuckets = cover.ranges.filter((r) => {
+    const bucket = GRAIN_MATH[r.grain].floor(at);
+    return bucket >= r.from && bucket < r.to;
+  }).length;
+  return inRaw + inBuckets;
+}
+
+describe('coverRange', () => {
+  it('splits a ragged range into raw ends, quarters, days (Vietnam time) and months', () => {
+    const cover = coverRange(t('2025-01-10T08:07:00+07:00'), t('2025-04-03T00:00:00+07:00'), ['m', 'd', 'q']);
+    expect(cover.raw).toEqual([{ from: t('2025-01-10T08:07:00+07:00'), to: t('2025-01-10T08:15:00+07:00') }]);
+    expect(cover.ranges).toEqual([
+      { grain: 'q', from: t('2025-01-10T08:15:00+07:00'), to: t('2025-01-11T00:00:00+07:00') },
+      { grain: 'd', from: t('2025-01-11T00:00:00+07:00'), to: t('2025-02-01T00:00:00+07:00') },
+      { grain: 'm', from: t('2025-02-01T00:00:00+07:00'), to: t('2025-04-01T00:00:00+07:00') },
+      { grain: 'd', from: t('2025-04-01T00:00:00+07:00'), to: t('2025-04-03T00:00:00+07:00') },
+    ]);
+  });
+
+  it('reads whole months only when the range is whole months in Vietnam time', () => {
+    const cover = coverRange(t('2024-07-01T00:00:00+07:00'), t('2026-01-01T00:00:00+07:00'), ['m', 'd', 'q']);
+    expect(cover).toEqual({ raw: [], ranges: [{ grain: 'm', from: t('2024-07-01T00:00:00+07:00'), to: t('2026-01-01T00:00:00+07:00') }] });
+  });
+
+  it('falls back to raw deliveries inside one quarter-hour, and to nothing for an empty range', () => {
+    expect(coverRange(t('2025-01-10T08:01:00Z'), t('2025-01-10T08:14:00Z'), ['m', 'd', 'q'])).toEqual({ ranges: [], raw: [{ from: t('2025-01-10T08:01:00Z'), to: t('2025-01-10T08:14:00Z') }] });
+    expect(coverRange(5, 5, ['q'])).toEqual({ ranges: [], raw: [] });
+  });
+
+  it('covers every instant of [from, to) exactly once and nothing outside, for any grains', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const grainSets: Grain[][] = [['m', 'd', 'q'], ['m', 'd'], ['d', 'q'], ['q'], []];
+    for (let i = 0; i < 300; i++) {
+      const from = t('2024-12-01T00:00:00Z') + Math.floor(random() * 90 * 86_400_000);
+      const to = from + Math.floor(random() ** 3 * 70 * 86_400_000);
+      const grains = grainSets[i % grainSets.length];
+      const cover = coverRange(from, to, grains);
+      const probes = [from, to - 1, to, from - 1, from + QUARTER_MS, ...Array.from({ length: 40 }, () => from - 86_400_000 + Math.floor(random() * (to - from + 2 * 86_400_000)))];
+      for (const at of probes) expect(coverCount(cover, at)).toBe(at >= from && at < to ? 1 : 0);
+    }
+  });
+});
