@@ -11,6 +11,8 @@ import { DeviceModule } from './device/device.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { SegmentsWorkerModule } from './segments/segments-worker.module.js';
+import { SegmentsModule } from './segments/segments.module.js';
 import { SpeakersModule } from './speakers/speakers.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -18,7 +20,7 @@ import { UsersModule } from './users/users.module.js';
 export class AppModule {
   /** The whole application; queue workers and the scheduler tick join only in the `worker` role. */
   static forConfig(config: AppConfig, redisUrl: string): DynamicModule {
-    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [] : [];
+    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule] : [];
     return {
       module: AppModule,
       imports: [
@@ -32,6 +34,7 @@ export class AppModule {
         AreasModule,
         UsersModule,
         SpeakersModule,
+        SegmentsModule,
         DeviceModule,
         OpsModule,
         ConsoleModule,

@@ -1,4 +1,4 @@
-import { ClassSerializerInterceptor, INestApplication, INestApplicationContext, Logger, LogLevel, ConsoleLogger, ValidationPipe } from '@nestjs/common';
+import { ClassSerializerInterceptor, INestApplication, INestApplicationContext, Logger, LogLevel, ConsoleLogger } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
@@ -6,6 +6,7 @@ import { rateLimit } from 'express-rate-limit';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestContext } from './common/request-context.js';
+import { validationPipe } from './common/validation.js';
 import { UsersService } from './users/users.service.js';
 import { resolveRedisUrl } from './queue/redis.js';
 import { MetricsService } from './ops/metrics.service.js';
@@ -31,7 +32,7 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   // Only logins are rate-limited (per client address): guessing passwords is the threat.
   app.use(`/${API_PREFIX}/auth/login`, rateLimit({ windowMs: 60_000, limit: config.LOA_LOGIN_LIMIT_PER_MIN, standardHeaders: 'draft-7', legacyHeaders: false, message: { statusCode: 429, error: 'Too Many Requests', message: 'too many login attempts; wait a minute' } }));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'admin/queues', 'admin/queues/{*path}'] });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(validationPipe());
   app.useGlobalInterceptors(new ClassSerializerInterceptor(app.get(Reflector)));
   const docs = new DocumentBuilder().setTitle('Loa API').setDescription('Grassroots loudspeaker broadcast scheduler').setVersion('1').addBearerAuth().build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));

@@ -1,4 +1,4 @@
-import { inScope, onBranch } from './scope.js';
+import { ancestorPaths, inScope, onBranch } from './scope.js';
 
 describe('area scope', () => {
   const province = '/p/';
@@ -22,6 +22,12 @@ describe('area scope', () => {
     expect(onBranch({ areaPath: commune }, province)).toBe(true);
     expect(onBranch({ areaPath: province }, commune)).toBe(true);
     expect(onBranch({ areaPath: commune }, '/p/e/')).toBe(false);
+  });
+
+  it('lists a path and its ancestors, ending with the path itself', () => {
+    expect(ancestorPaths(commune)).toEqual(['/', province, district, commune]);
+    expect(ancestorPaths(province)).toEqual(['/', province]);
+    for (const path of ancestorPaths(commune)) expect(onBranch({ areaPath: commune }, path)).toBe(true);
   });
 
   it('does not confuse ids that share a prefix', () => {

@@ -11,6 +11,12 @@ export function onBranch(user: Pick<AuthUser, 'areaPath'>, targetPath: string): 
   return user.areaPath === null || targetPath.startsWith(user.areaPath) || user.areaPath.startsWith(targetPath);
 }
 
+/** `/p/d/c/` → [`/`, `/p/`, `/p/d/`, `/p/d/c/`]: the area and its ancestors, `/` standing for "everywhere" (the SQL side of onBranch). */
+export function ancestorPaths(areaPath: string): string[] {
+  const ids = areaPath.split('/').filter(Boolean);
+  return ['/', ...ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`)];
+}
+
 /** A path id or query filter outside the caller's area: 404, so nothing leaks about other areas. */
 export function notFoundUnless(condition: boolean, what: string): void {
   if (!condition) throw new NotFoundException(`${what} not found`);

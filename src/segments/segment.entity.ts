@@ -26,12 +26,12 @@ export class SegmentEntity {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
-  /** Uploader's area: the segment serves this whole subtree. */
+  /** Uploader's area: the segment serves this whole subtree. null: an admin without an area uploaded it, for everywhere. */
   @Index()
-  @IdColumn()
-  areaId: string;
+  @IdColumn({ nullable: true })
+  areaId: string | null;
 
-  /** The uploader area's materialised path, for subtree visibility. */
+  /** The uploader area's materialised path, for subtree visibility; `/` when areaId is null. */
   @Column({ type: 'varchar', length: 800 })
   areaPath: string;
 

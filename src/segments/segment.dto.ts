@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsInstant, iso } from '../common/iso.js';
+import { PageQuery } from '../common/pagination.js';
+import { SEGMENT_STATUSES, SegmentEntity, type SegmentStatus } from './segment.entity.js';
+
+/** The text fields of a multipart upload (the audio itself is the `file` field). */
+export class UploadSegmentFields {
+  @ApiProperty({ example: 'Thông báo đóng BHXH tự nguyện năm 2025' }) @IsString() @Length(1, 300)
+  title: string;
+
+  @ApiProperty({ example: 'social-insurance', description: 'free tag, used to group reports' }) @IsString() @Length(1, 100)
+  topic: string;
+
+  @ApiProperty({ example: 'vi', description: 'BCP-47 language tag: vi, hmn, tay, th, km, ...' })
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP-47 tag such as vi, hmn, tay or km' })
+  language: string;
+
+  @ApiPropertyOptional({ example: '2025-07-01T00:00:00+07:00', description: 'not to be aired before' }) @IsOptional() @IsInstant('validFrom')
+  validFrom?: string;
+
+  @ApiPropertyOptional({ example: '2025-12-31T23:59:59+07:00', description: 'announces a policy that changes then: must stop airing' })
+  @IsOptional() @IsInstant('validUntil')
+  validUntil?: string;
+}
+
+export class ListSegmentsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: SEGMENT_STATUSES }) @IsOptional() @IsIn(SEGMENT_STATUSES, { message: `status must be one of ${SEGMENT_STATUSES.join(', ')}` })
+  status?: SegmentStatus;
+
+  @ApiPropertyOptional({ example: 'social-insurance' }) @IsOptional() @IsString() @Length(1, 100)
+  topic?: string;
+
+  @ApiPropertyOptional({ description: 'only approved (true) or unapproved (false) segments' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean({ message: 'approved must be true or false' })
+  approved?: boolean;
+}
+
+export class SegmentDto {
+  id: string;
+  title: string;
+  topic: string;
+  language: string;
+  status: SegmentStatus;
+  /** Why processing failed, in words for the uploader. */
+  error: string | null;
+  /** Duration of the broadcast rendition. */
+  durationSec: number | null;
+  /** Integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS. */
+  loudnessLufs: number | null;
+  /** sha256 of the uploaded source file: the duplicate key. */
+  sha256: string;
+  approved: boolean;
+  validFrom: string | null;
+  validUntil: string | null;
+  createdAt: string;
+  /** The uploader's area: the segment serves its whole subtree (null: uploaded by an admin without an area, serves everywhere). */
+  areaId: string | null;
+  originalName: string;
+  approvedAt: string | null;
+  retiredAt: string | null;
+
+  static of(segment: SegmentEntity): SegmentDto {
+    return {
+      id: segment.id,
+      title: segment.title,
+      topic: segment.topic,
+      language: segment.language,
+      status: segment.status,
+      error: segment.error,
+      durationSec: segment.durationSec,
+      loudnessLufs: segment.loudnessLufs,
+      sha256: segment.sha256,
+      approved: !!segment.approved,
+      validFrom: iso(segment.validFrom),
+      validUntil: iso(segment.validUntil),
+      createdAt: iso(segment.createdAt)!,
+      areaId: segment.areaId,
+      originalName: segment.originalName,
+      approvedAt: iso(segment.approvedAt),
+      retiredAt: iso(segment.retiredAt),
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Roles } from '../auth/decorators.js';
+import { ListSegmentsQuery } from './segment.dto.js';
+import { FILE_FIELD, SegmentsService } from './segments.service.js';
+
+@ApiTags('segments')
+@ApiBearerAuth()
+@Controller('segments')
+export class SegmentsController {
+  constructor(private readonly segments: SegmentsService) {}
+
+  /** The body is read by the service, streamed to disk: never through a body parser. */
+  @Post()
+  @Roles('admin', 'district_staff')
+  @HttpCode(202)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: [FILE_FIELD, 'title', 'topic', 'language'],
+      properties: {
+        [FILE_FIELD]: { type: 'string', format: 'binary', description: 'the audio (wav, mp3, ogg, flac, m4a, ...)' },
+        title: { type: 'string', example: 'Thông báo đóng BHXH tự nguyện năm 2025' },
+        topic: { type: 'string', example: 'social-insurance' },
+        language: { type: 'string', example: 'vi' },
+        validFrom: { type: 'string', format: 'date-time', example: '2025-07-01T00:00:00+07:00' },
+        validUntil: { type: 'string', format: 'date-time', example: '2025-12-31T23:59:59+07:00' },
+      },
+    },
+  })
+  upload(@CurrentUser() user: AuthUser, @Req() req: Request) {
+    return this.segments.upload(user, req);
+  }
+
+  @Get()
+  list(@CurrentUser() user: AuthUser, @Query() query: ListSegmentsQuery) {
+    return this.segments.list(user, query);
+  }
+
+  @Get(':id')
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.segments.get(user, id);
+  }
+
+  @Post(':id/approve')
+  @Roles('admin', 'district_staff')
+  @HttpCode(200)
+  approve(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.segments.approve(user, id);
+  }
+
+  @Delete(':id')
+  @Roles('admin', 'district_staff')
+  retire(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.segments.retire(user, id);
+  }
+
+  /** The broadcast rendition; supports Range (206) for players that seek. */
+  @Get(':id/audio')
+  @ApiProduces('audio/mpeg')
+  audio(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    return this.segments.sendAudio(user, id, res);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MediaModule } from '../media/media.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { SegmentsController } from './segments.controller.js';
+import { SegmentsRepository } from './segments.repository.js';
+import { SegmentsService } from './segments.service.js';
+
+/** Policy audio: upload, approval, retirement, playback (the API side). */
+@Module({
+  imports: [MediaModule, StorageModule],
+  controllers: [SegmentsController],
+  providers: [SegmentsRepository, SegmentsService],
+  exports: [SegmentsRepository, SegmentsService],
+})
+export class SegmentsModule {}

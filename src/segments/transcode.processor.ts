@@ -1,0 +1,96 @@
+import { access } from 'node:fs/promises';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { MediaError, MediaRepository } from '../media/media.repository.js';
+import { QueueName } from '../queue/queue.constants.js';
+import { AudioStorage, removeFile, sha256File } from '../storage/audio-storage.js';
+import { SegmentsRepository, type TranscodeResult } from './segments.repository.js';
+import { SegmentsService, type TranscodeJob } from './segments.service.js';
+
+export type TranscodeOutcome = 'ready' | 'failed' | 'skipped';
+
+/**
+ * Queue `transcode` (SPEC §3): probe, measure, render the broadcast rendition, record it.
+ * Something wrong with the audio (a MediaError) fails the segment at once with the reason; any
+ * other error (database, disk, a crash) is retried by BullMQ with backoff, and only the last
+ * attempt fails the segment. A worker that dies mid-job leaves a stalled job that BullMQ hands to
+ * another worker.
+ */
+@Processor(QueueName.Transcode)
+export class TranscodeProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TranscodeProcessor.name);
+
+  constructor(
+    private readonly segments: SegmentsRepository,
+    private readonly segmentsService: SegmentsService,
+    private readonly storage: AudioStorage,
+    private readonly media: MediaRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.LOA_TRANSCODE_CONCURRENCY;
+  }
+
+  async process(job: Job<TranscodeJob>): Promise<TranscodeOutcome> {
+    const { segmentId } = job.data;
+    const segment = await this.segments.get(segmentId);
+    // Retired meanwhile, reaped, or a duplicate job: nothing to do.
+    if (segment?.status !== 'processing') return 'skipped';
+    try {
+      const result = await this.transcode(segmentId);
+      if (await this.segments.markReady(segmentId, result, this.clock.now())) return 'ready';
+      await removeFile(this.storage.renditionPath(segmentId)); // retired or reaped while we worked
+      return 'skipped';
+    } catch (error) {
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!(error instanceof MediaError) && !lastAttempt) throw error;
+      const reason = error instanceof MediaError ? error.message : 'audio processing failed repeatedly (internal error; see the worker log)';
+      this.logger.warn(`segment ${segmentId} failed: ${(error as Error).message}${error instanceof MediaError && error.detail ? `\n${error.detail}` : ''}`);
+      await this.segmentsService.failProcessing(segmentId, reason);
+      return 'failed';
+    }
+  }
+
+  private async transcode(segmentId: string): Promise<TranscodeResult> {
+    const source = this.storage.sourcePath(segmentId);
+    await access(source).catch(() => {
+      throw new MediaError('the uploaded file is missing');
+    });
+    const probed = await this.media.probe(source);
+    if (!(probed.durationSec > 0)) throw new MediaError('the audio has no duration');
+    const maxSec = this.config.LOA_MAX_SEGMENT_SEC;
+    if (probed.durationSec > maxSec) {
+      throw new MediaError(`the audio lasts ${formatDuration(probed.durationSec)}; a segment may last at most ${formatDuration(maxSec)}`);
+    }
+    const loudness = await this.media.measureLoudness(source);
+    const rendition = this.storage.renditionPath(segmentId);
+    const rendered = await this.media.renderBroadcast(source, rendition, {
+      sourceLufs: loudness.integratedLufs,
+      sourceTruePeak: loudness.truePeakDbtp,
+      downmixLufs: loudness.downmixLufs,
+    });
+    return {
+      durationSec: Math.round(rendered.durationSec * 1000) / 1000,
+      loudnessLufs: loudness.integratedLufs,
+      renditionLufs: rendered.integratedLufs,
+      renditionTruePeakDb: rendered.truePeakDbtp,
+      renditionSha256: await sha256File(rendition),
+      renditionBytes: rendered.sizeBytes,
+    };
+  }
+}
+
+/** 95 → "1 min 35 s", 1800.4 → "30 min 0.4 s" (tenths, so an overrun never reads as the limit itself). */
+export function formatDuration(totalSec: number): string {
+  const tenths = Math.round(totalSec * 10);
+  const [hours, minutes, seconds] = [Math.floor(tenths / 36_000), Math.floor((tenths % 36_000) / 600), (tenths % 600) / 10];
+  const parts = [hours && `${hours} h`, minutes && `${minutes} min`, (seconds || (!hours && !minutes)) && `${seconds} s`];
+  return parts.filter(Boolean).join(' ');
+}
