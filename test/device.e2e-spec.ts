@@ -1,11 +1,29 @@
+import { createHash } from 'node:crypto';
+import { copyFile, readFile } from 'node:fs/promises';
+import { AudioStorage } from '../src/storage/audio-storage.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { areaPath, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
+import { ffmpegCli } from './helpers/audio.js';
 import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
 
 const MINUTE = 60_000;
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** A 3 s mono 64 kbit/s MP3, like a broadcast rendition. */
+async function renderTone(path: string): Promise<Buffer> {
+  await ffmpegCli(['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3', path]);
+  return readFile(path);
+}
+
+/** supertest: keep the body as bytes whatever the content type. */
+const bytes = (res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
 const HOUR = 60 * MINUTE;
 
-describe('device API: queue and authentication', () => {
+describe('device API: queue, audio and authentication', () => {
   let t: TestApp;
   let tree: Awaited<ReturnType<typeof areaTree>>;
   let s1: Awaited<ReturnType<typeof createSpeaker>>;
@@ -14,6 +32,11 @@ describe('device API: queue and authentication', () => {
   const ids: Record<string, string> = {};
   let segment: Awaited<ReturnType<typeof insertSegment>>;
   let other: Awaited<ReturnType<typeof insertSegment>>;
+  /** Segments each used by one broadcast only: communeB's, s2's, and a finished one. */
+  let foreign: Awaited<ReturnType<typeof insertSegment>>;
+  let s2only: Awaited<ReturnType<typeof insertSegment>>;
+  let past: Awaited<ReturnType<typeof insertSegment>>;
+  let rendition: Buffer;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -25,7 +48,13 @@ describe('device API: queue and authentication', () => {
     const communeAPath = await areaPath(t, tree.communeA.id);
     const communeBPath = await areaPath(t, tree.communeB.id);
     segment = await insertSegment(t, { areaId: tree.province.id, areaPath: provincePath, durationSec: 95.5 });
-    other = await insertSegment(t, { areaId: tree.province.id, areaPath: provincePath, durationSec: 40 });
+    rendition = await renderTone(t.app.get(AudioStorage).renditionPath('tone'));
+    const renditionSha256 = sha256(rendition);
+    other = await insertSegment(t, { areaId: tree.province.id, areaPath: provincePath, durationSec: 40, renditionSha256 });
+    foreign = await insertSegment(t, { areaId: tree.province.id, areaPath: provincePath, renditionSha256 });
+    s2only = await insertSegment(t, { areaId: tree.province.id, areaPath: provincePath, renditionSha256 });
+    past = await insertSegment(t, { areaId: tree.province.id, areaPath: provincePath, renditionSha256 });
+    for (const { id } of [other, foreign, s2only, past]) await copyFile(t.app.get(AudioStorage).renditionPath('tone'), t.app.get(AudioStorage).renditionPath(id));
     const now = Date.now();
     const inCommuneA = { areaId: tree.communeA.id, areaPath: communeAPath };
 
@@ -34,13 +63,13 @@ describe('device API: queue and authentication', () => {
     await insertDelivery(t, { broadcastId: onAir.id, speakerId: s2.id, communeId: tree.communeA.id, status: 'played', startedAt: new Date(now - MINUTE), settledAt: new Date() });
     ids.onAir = onAir.id;
     ids.forCommune = (await insertBroadcast(t, { ...inCommuneA, status: 'scheduled', startsAt: new Date(now + HOUR), segments: [segment] })).id;
-    ids.forS2Only = (await insertBroadcast(t, { ...inCommuneA, status: 'scheduled', startsAt: new Date(now + 2 * HOUR), segments: [other], speakerIds: [s2.id] })).id;
+    ids.forS2Only = (await insertBroadcast(t, { ...inCommuneA, status: 'scheduled', startsAt: new Date(now + 2 * HOUR), segments: [s2only], speakerIds: [s2.id] })).id;
     ids.tooFar = (await insertBroadcast(t, { ...inCommuneA, status: 'scheduled', startsAt: new Date(now + 30 * HOUR), segments: [segment] })).id;
     ids.emergency = (await insertBroadcast(t, { areaId: tree.province.id, areaPath: provincePath, status: 'scheduled', priority: 'emergency', startsAt: new Date(now + 5 * MINUTE), segments: [other] })).id;
-    ids.communeB = (await insertBroadcast(t, { areaId: tree.communeB.id, areaPath: communeBPath, status: 'scheduled', startsAt: new Date(now + HOUR), segments: [segment] })).id;
+    ids.communeB = (await insertBroadcast(t, { areaId: tree.communeB.id, areaPath: communeBPath, status: 'scheduled', startsAt: new Date(now + HOUR), segments: [foreign] })).id;
     ids.cancelled = (await insertBroadcast(t, { ...inCommuneA, status: 'cancelled', startsAt: new Date(now + HOUR), segments: [segment] })).id;
     ids.ended = (await insertBroadcast(t, { ...inCommuneA, status: 'scheduled', startsAt: new Date(now - HOUR), segments: [segment] })).id;
-    const completed = await insertBroadcast(t, { ...inCommuneA, status: 'completed', startsAt: new Date(now - 3 * HOUR), segments: [segment] });
+    const completed = await insertBroadcast(t, { ...inCommuneA, status: 'completed', startsAt: new Date(now - 3 * HOUR), segments: [past] });
     await insertDelivery(t, { broadcastId: completed.id, speakerId: s1.id, communeId: tree.communeA.id, status: 'played' });
   });
   afterAll(() => t.close());
@@ -116,5 +145,56 @@ describe('device API: queue and authentication', () => {
     expect(rotated.status).toBe(201);
     expect((await t.http.get('/api/v1/device/queue').set(auth(rotating.deviceToken))).status).toBe(401);
     await queueOf(rotated.body.deviceToken);
+  });
+
+  describe('audio', () => {
+    const audio = (token: string, segmentId: string) => t.http.get(`/api/v1/device/audio/${segmentId}`).set(auth(token)).buffer(true).parse(bytes);
+
+    it('serves the rendition of a queued segment, matching the queue checksum', async () => {
+      const queued = (await queueOf(s1.deviceToken)).items.flatMap((i) => i.segments).find((s) => s.id === other.id)!;
+      const res = await t.http.get(queued.url).set(auth(s1.deviceToken)).buffer(true).parse(bytes);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('audio/mpeg');
+      expect(res.headers['accept-ranges']).toBe('bytes');
+      expect(res.headers.etag).toBeTruthy();
+      expect(Number(res.headers['content-length'])).toBe(rendition.length);
+      expect(sha256(res.body as Buffer)).toBe(queued.sha256);
+    });
+
+    it('answers byte ranges with 206 and Content-Range, 416 beyond the end, 304 for a known ETag', async () => {
+      const head = await audio(s1.deviceToken, other.id).set('Range', 'bytes=0-99');
+      expect(head.status).toBe(206);
+      expect(head.headers['content-range']).toBe(`bytes 0-99/${rendition.length}`);
+      expect(head.body).toEqual(rendition.subarray(0, 100));
+      const rest = await audio(s1.deviceToken, other.id).set('Range', `bytes=100-`);
+      expect(rest.status).toBe(206);
+      expect(rest.headers['content-range']).toBe(`bytes 100-${rendition.length - 1}/${rendition.length}`);
+      expect(Buffer.concat([head.body, rest.body])).toEqual(rendition);
+      const tail = await audio(s1.deviceToken, other.id).set('Range', 'bytes=-50');
+      expect(tail.status).toBe(206);
+      expect(tail.body).toEqual(rendition.subarray(rendition.length - 50));
+      const beyond = await audio(s1.deviceToken, other.id).set('Range', `bytes=${rendition.length}-`);
+      expect(beyond.status).toBe(416);
+      expect(beyond.headers['content-range']).toBe(`bytes */${rendition.length}`);
+      const etag = (await audio(s1.deviceToken, other.id)).headers.etag;
+      expect((await audio(s1.deviceToken, other.id).set('If-None-Match', etag)).status).toBe(304);
+    });
+
+    it('is 404 for segments outside the speaker\'s own pending or upcoming broadcasts', async () => {
+      expect((await audio(s1.deviceToken, foreign.id)).status).toBe(404);
+      expect((await audio(s3.deviceToken, foreign.id)).status).toBe(200);
+      expect((await audio(s1.deviceToken, s2only.id)).status).toBe(404);
+      expect((await audio(s2.deviceToken, s2only.id)).status).toBe(200);
+      expect((await audio(s1.deviceToken, past.id)).status).toBe(404);
+      const unknown = await audio(s1.deviceToken, '00000000-0000-4000-8000-000000000000');
+      expect(unknown.status).toBe(404);
+      expect(JSON.parse(unknown.body.toString())).toMatchObject({ statusCode: 404, error: 'Not Found' });
+      expect((await audio(s1.deviceToken, 'not-a-uuid')).status).toBe(400);
+      expect((await t.http.get(`/api/v1/device/audio/${other.id}`).set(auth(t.adminToken))).status).toBe(401);
+    });
+
+    it('is 404 when the file of a queued segment is gone', async () => {
+      expect((await audio(s1.deviceToken, segment.id)).status).toBe(404);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { notFoundUnless } from '../auth/scope.js';
@@ -6,10 +7,12 @@ import { Clock } from '../common/clock.js';
 import { iso } from '../common/iso.js';
 import { AppConfig } from '../config/app-config.js';
 import { SpeakersRepository } from '../speakers/speakers.repository.js';
+import { AudioStorage } from '../storage/audio-storage.js';
 import type { DeviceQueue, DeviceQueueItem } from './device.dto.js';
-import { DeviceRepository, type QueueBroadcast } from './device.repository.js';
+import { DeviceRepository, type QueueBroadcast, type Rendition } from './device.repository.js';
 
 export const DEVICE_AUDIO_PATH = '/api/v1/device/audio';
+const RENDITION_CACHE_SIZE = 10_000;
 
 /** `/p/d/c/` → [`/p/`, `/p/d/`, `/p/d/c/`]: every area whose broadcasts cover the commune. */
 export function coveringPaths(communePath: string): string[] {
@@ -22,11 +25,13 @@ export function coveringPaths(communePath: string): string[] {
 export class DeviceService {
   /** Last lastSeenAt write per speaker: polls every few seconds need not each cost a database write. */
   private readonly seenWrittenAt = new Map<string, number>();
+  private readonly renditionCache = new Map<string, Rendition>();
 
   constructor(
     private readonly device: DeviceRepository,
     private readonly areas: AreasRepository,
     private readonly speakers: SpeakersRepository,
+    private readonly storage: AudioStorage,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -34,7 +39,7 @@ export class DeviceService {
   async queue(caller: AuthDevice): Promise<DeviceQueue> {
     const now = this.clock.now();
     const [broadcasts] = await Promise.all([this.broadcastsFor(caller, now), this.markSeen(caller.speakerId, now)]);
-    const renditions = new Map((await this.device.renditions([...new Set(broadcasts.flatMap((b) => b.segmentIds))])).map((s) => [s.id, s]));
+    const renditions = await this.renditionsOf(broadcasts.flatMap((b) => b.segmentIds));
     const items = broadcasts.map((b): DeviceQueueItem => ({
       broadcastId: b.id,
       startsAt: iso(b.startsAt)!,
@@ -46,16 +51,21 @@ export class DeviceService {
         id,
         url: `${DEVICE_AUDIO_PATH}/${id}`,
         sha256: renditions.get(id)?.renditionSha256 ?? null,
+        // The broadcast's own snapshot: the one its endsAt was computed from.
         durationSec: b.segmentDurations[i] ?? renditions.get(id)?.durationSec ?? 0,
       })),
     }));
     return { now: iso(now)!, items };
   }
 
-  /** 404 unless the segment belongs to a broadcast the speaker has pending or will play within the lookahead. */
-  async assertAudioAllowed(caller: AuthDevice, segmentId: string): Promise<void> {
+  /**
+   * Streams a segment's rendition (Range, ETag), only if it belongs to a broadcast the speaker has
+   * pending or will play within the lookahead: 404 otherwise, as for a segment that does not exist.
+   */
+  async sendAudio(caller: AuthDevice, segmentId: string, res: Response): Promise<void> {
     const broadcasts = await this.broadcastsFor(caller, this.clock.now());
     notFoundUnless(broadcasts.some((b) => b.segmentIds.includes(segmentId)), 'segment');
+    await this.storage.sendRendition(res, segmentId);
   }
 
   /**
@@ -66,17 +76,31 @@ export class DeviceService {
   private async broadcastsFor(caller: AuthDevice, now: Date): Promise<QueueBroadcast[]> {
     const communePath = await this.areas.pathOf(caller.communeId);
     const until = new Date(now.getTime() + this.config.LOA_DEVICE_LOOKAHEAD_HOURS * 3_600_000);
-    const [pending, scheduled] = await Promise.all([
-      this.device.pendingBroadcasts(caller.speakerId),
-      communePath ? this.device.scheduledBroadcasts(coveringPaths(communePath), now, until) : [],
-    ]);
-    const upcoming = scheduled.filter((b) => (b.speakerIds ? b.speakerIds.includes(caller.speakerId) : true));
-    return [...pending, ...upcoming].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
+    const broadcasts = await this.device.queueBroadcasts(caller.speakerId, communePath ? coveringPaths(communePath) : [], now, until);
+    // A pending delivery is addressed by definition; a scheduled broadcast naming speakers may not name this one.
+    const targeted = broadcasts.filter((b) => !b.speakerIds || b.speakerIds.includes(caller.speakerId));
+    return targeted.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * A segment's rendition never changes once rendered (a new file is a new segment), so its
+   * checksum is cached; only segments not seen before cost a query.
+   */
+  private async renditionsOf(segmentIds: string[]): Promise<Map<string, Rendition>> {
+    const missing = [...new Set(segmentIds.filter((id) => !this.renditionCache.has(id)))];
+    if (missing.length) {
+      if (this.renditionCache.size + missing.length > RENDITION_CACHE_SIZE) this.renditionCache.clear();
+      for (const rendition of await this.device.renditions(missing)) {
+        if (rendition.renditionSha256) this.renditionCache.set(rendition.id, rendition);
+      }
+    }
+    return this.renditionCache;
   }
 
   private async markSeen(speakerId: string, now: Date): Promise<void> {
-    // Never coarser than a quarter of the offline threshold, so `online` stays truthful.
-    const interval = Math.min(5_000, this.config.LOA_SPEAKER_OFFLINE_SEC * 250);
+    // A tenth of the offline threshold (at most 30 s): `online` stays truthful, and a fleet polling
+    // every few seconds costs a few hundred writes a second, not thousands.
+    const interval = Math.min(30_000, this.config.LOA_SPEAKER_OFFLINE_SEC * 100);
     const last = this.seenWrittenAt.get(speakerId);
     if (last !== undefined && now.getTime() - last < interval) return;
     this.seenWrittenAt.set(speakerId, now.getTime());
