@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, readFile } from 'node:fs/promises';
+import type { Response as SuperagentResponse } from 'superagent';
 import { AudioStorage } from '../src/storage/audio-storage.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { areaPath, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
@@ -15,11 +16,12 @@ async function renderTone(path: string): Promise<Buffer> {
   return readFile(path);
 }
 
-/** supertest: keep the body as bytes whatever the content type. */
-const bytes = (res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) => {
+/** supertest: keep the body as bytes whatever the content type (the parser receives the raw response stream). */
+const bytes = (res: SuperagentResponse, done: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 };
 const HOUR = 60 * MINUTE;
 
