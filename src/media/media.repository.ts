@@ -15,12 +15,16 @@ import type { FfprobeData } from 'fluent-ffmpeg';
  * ffmpeg's EBU R128 meter (`ebur128=peak=true`).
  *
  * Normalisation is one linear gain plus a sample-peak limiter with a true-peak margin — not
- * two-pass `loudnorm`, whose 192 kHz internal resampling makes it several times slower:
+ * two-pass `loudnorm`, whose 192 kHz internal resampling makes it about twice as slow overall:
  *   1. measure the source (as-is, reported as the segment's loudness) and, in the same decode
  *      pass, the mono downmix exactly as the render will produce it (a stereo→mono downmix
  *      changes loudness by 0 to -3 dB depending on how correlated the channels are);
- *   2. render: downmix → volume=(target - downmixLufs) dB → 44.1 kHz → alimiter at
- *      (maxTruePeak - 2 dB) sample peak → libmp3lame;
+ *   2. render: downmix → 44.1 kHz → volume=(target + 0.4 - downmixLufs) dB → alimiter at
+ *      (maxTruePeak - 2.5 dB) sample peak → libmp3lame. The +0.4 dB makes up the loudness the
+ *      64k MP3 encoder loses. When the source's peaks say the limiter will bite, a cheap
+ *      pre-pass (same chain at that gain and 3 dB above, no encoder, ebur128 without true
+ *      peak) measures the loudness the limiter takes away and how it grows with gain, and the
+ *      gain makes it up along that slope;
  *   3. verify: measure the encoded MP3 itself; if out of bounds, one corrective pass (gain
  *      corrected by the measured error, limit lowered by the measured codec/inter-sample
  *      overshoot) and a second verification; still out of bounds → MediaError.
@@ -73,7 +77,10 @@ export interface LoudnessResult {
 export interface RenderOptions {
   /** Source integrated loudness from `measureLoudness` (LUFS). */
   sourceLufs: number;
-  /** Source true peak from `measureLoudness` (dBTP); informational. */
+  /**
+   * Source true peak from `measureLoudness` (dBTP). Decides whether the limiter will bite and
+   * its loudness loss must be measured first; pass -Infinity/NaN if unknown (then it always is).
+   */
   sourceTruePeak: number;
   /**
    * `measureLoudness(...).downmixLufs`. Optional: when absent and the source has more than one
@@ -120,7 +127,19 @@ export const BROADCAST_FORMAT = {
 } as const;
 
 /** Sample-peak limit below the true-peak ceiling: covers inter-sample and MP3-coding overshoot. */
-const LIMITER_MARGIN_DB = 2;
+const LIMITER_MARGIN_DB = 2.5;
+/**
+ * libmp3lame at 64 kbit/s reads 0.4-0.5 LU quieter than its input on speech and speech-like
+ * noise (measured with ebur128 on flite speech and on the test fixtures; also at 128k). The
+ * limiter can only take loudness away too, so the first pass aims this much above the target.
+ */
+const CODEC_LOSS_COMPENSATION_DB = 0.4;
+/** Second probe point of the limiter pre-pass, dB above the first. */
+const PROBE_STEP_DB = 3;
+/** Floor for the measured loudness-per-gain slope (keeps the gain extrapolation bounded). */
+const MIN_SLOPE = 0.25;
+/** Upper bound of (mono downmix peak - loudest source channel peak): swr's 1/√2 per channel. */
+const DOWNMIX_PEAK_HEADROOM_DB = 3.02;
 /** Extra margin when a corrective pass lowers the limit after a measured overshoot. */
 const CORRECTION_MARGIN_DB = 0.5;
 /** ebur128 reports -70 LUFS (its absolute gate) when nothing passes the gate. */
@@ -137,26 +156,32 @@ export class MediaRepository {
   private readonly ffmpegPath = process.env.FFMPEG_PATH || 'ffmpeg';
   private readonly ffprobePath = process.env.FFPROBE_PATH || 'ffprobe';
   private observer?: (command: MediaCommand) => void;
-  private version?: Promise<string>;
+  private version?: { value: Promise<string>; at: number };
 
   /** Benchmark/diagnostic hook: called with the exact argv of every ffmpeg/ffprobe run. */
   setCommandObserver(observer: ((command: MediaCommand) => void) | undefined): void {
     this.observer = observer;
   }
 
-  /** e.g. "5.1.9-0+deb12u1" — for the health check. Rejects if ffmpeg cannot be run. */
+  /**
+   * e.g. "5.1.9-0+deb12u1" — for the health check (runs `ffmpeg -version`, cached for a minute).
+   * Rejects with MediaError("ffmpeg is not available") if ffmpeg cannot be run.
+   */
   ffmpegVersion(): Promise<string> {
-    this.version ??= new Promise<string>((resolve, reject) => {
+    if (this.version && Date.now() - this.version.at < 60_000) return this.version.value;
+    const value = new Promise<string>((resolve, reject) => {
       execFile(this.ffmpegPath, ['-hide_banner', '-version'], { timeout: 10_000 }, (err, stdout) => {
         if (err) return reject(new MediaError('ffmpeg is not available', err.message));
         const m = /^ffmpeg version (\S+)/m.exec(stdout);
         resolve(m ? m[1] : stdout.split('\n')[0].trim());
       });
-    }).catch((err: unknown) => {
-      this.version = undefined; // retry on the next health check
-      throw err;
     });
-    return this.version;
+    const entry = { value, at: Date.now() };
+    this.version = entry;
+    value.catch(() => {
+      if (this.version === entry) this.version = undefined; // do not cache a failure
+    });
+    return value;
   }
 
   /** Container/stream facts. Throws MediaError for unreadable files and files without audio. */
@@ -166,6 +191,7 @@ export class MediaRepository {
     try {
       data = await this.ffprobe(path);
     } catch (err) {
+      if (isToolFailure(err)) throw new Error(`ffprobe could not run: ${errorText(err)}`);
       throw new MediaError('not a readable audio file', errorText(err));
     }
     const audio = (data.streams ?? []).filter((s) => s.codec_type === 'audio');
@@ -188,7 +214,10 @@ export class MediaRepository {
     };
   }
 
-  /** Upload-time content sniff (one ffprobe, ~50 ms): true only if there is a usable audio stream. */
+  /**
+   * Upload-time content sniff (one ffprobe, ~50 ms): true only if there is a usable audio stream.
+   * Rejects (plain Error, not false) when ffprobe itself cannot run.
+   */
   async isAudio(path: string): Promise<boolean> {
     try {
       await this.probe(path);
@@ -212,12 +241,12 @@ export class MediaRepository {
     const chain = channels > 1 ? `ebur128=peak=true:framelog=verbose,${DOWNMIX},ebur128=framelog=verbose` : 'ebur128=peak=true:framelog=verbose';
     const summaries = await this.ebur128(path, chain);
     const source = summaries[0];
-    const downmix = channels > 1 ? summaries[2] : source;
+    const downmix = channels > 1 ? summaries[1] : source;
     if (!source || !downmix || source.truePeak === undefined) {
       throw new MediaError('loudness measurement failed', 'no ebur128 summary in ffmpeg output');
     }
     assertNotSilent(source.integrated);
-    assertNotSilent(downmix.integrated);
+    assertNotSilent(downmix.integrated, DOWNMIX_SILENT);
     return {
       integratedLufs: source.integrated,
       truePeakDbtp: source.truePeak,
@@ -245,20 +274,34 @@ export class MediaRepository {
     if (downmixLufs === undefined) {
       const { channels } = await this.probe(src);
       if (channels > 1) {
-        const summaries = await this.ebur128(src, `${DOWNMIX},ebur128=framelog=verbose`);
-        if (!summaries[1]) throw new MediaError('loudness measurement failed', 'no ebur128 summary in ffmpeg output');
-        downmixLufs = summaries[1].integrated;
+        const [downmix] = await this.ebur128(src, `${DOWNMIX},ebur128=framelog=verbose`);
+        if (!downmix) throw new MediaError('loudness measurement failed', 'no ebur128 summary in ffmpeg output');
+        downmixLufs = downmix.integrated;
       } else {
         downmixLufs = opts.sourceLufs;
       }
     }
     if (!Number.isFinite(downmixLufs)) throw new MediaError('invalid loudness parameters');
-    assertNotSilent(downmixLufs);
+    assertNotSilent(downmixLufs, DOWNMIX_SILENT);
 
     await mkdir(dirname(dest), { recursive: true });
     const tmp = join(dirname(dest), `.${basename(dest)}.${randomBytes(6).toString('hex')}.part`);
-    let gainDb = target - downmixLufs;
+    // Aim the pre-encode signal at target + expected codec loss.
+    const preEncodeTarget = target + CODEC_LOSS_COMPENSATION_DB;
+    let gainDb = preEncodeTarget - downmixLufs;
     let limitDbfs = Math.max(MIN_LIMIT_DBFS, maxTp - LIMITER_MARGIN_DB);
+    // d(output loudness)/d(gain): 1 while the limiter idles, less and less the harder it works.
+    let slope = 1;
+    // A downmix peaks at most 3 dB above its loudest channel (in-phase channels, 1/√2 each).
+    const peakBound = Number.isFinite(opts.sourceTruePeak) ? opts.sourceTruePeak + DOWNMIX_PEAK_HEADROOM_DB : Infinity;
+    if (peakBound + gainDb > limitDbfs) {
+      // The limiter will bite and take loudness away. Measure how much, at this gain and one
+      // step above (one cheap pass: no encoder, no true-peak oversampling), and make it up
+      // along that slope, so that the first render usually lands on target.
+      const [at, above] = await this.limitedLoudness(src, [gainDb, gainDb + PROBE_STEP_DB], limitDbfs);
+      slope = Math.min(1, Math.max(MIN_SLOPE, (above - at) / PROBE_STEP_DB));
+      gainDb += Math.max(0, preEncodeTarget - at) / slope;
+    }
     try {
       for (let pass = 1; ; pass++) {
         await this.render(src, tmp, gainDb, limitDbfs);
@@ -295,7 +338,7 @@ export class MediaRepository {
         // above it is inter-sample + codec overshoot, assumed to stay the same at the new level.
         const overshoot = out.truePeak - limitDbfs;
         limitDbfs = Math.max(MIN_LIMIT_DBFS, Math.min(limitDbfs, maxTp - overshoot - CORRECTION_MARGIN_DB));
-        gainDb += target - out.integrated;
+        gainDb += (target - out.integrated) / slope;
       }
     } finally {
       await unlink(tmp).catch(() => undefined);
@@ -304,14 +347,26 @@ export class MediaRepository {
 
   // ── ffmpeg plumbing ──────────────────────────────────────────────────────────────────────
 
-  private render(src: string, out: string, gainDb: number, limitDbfs: number): Promise<string> {
+  /** The rendition's signal chain before the encoder: downmix → 44.1 kHz → gain → limiter. */
+  private static gainAndLimit(gainDb: number, limitDbfs: number): string {
     const limit = Math.min(1, 10 ** (limitDbfs / 20));
-    const filter = [
-      DOWNMIX,
-      `volume=${gainDb.toFixed(2)}dB`,
-      `aresample=${BROADCAST_FORMAT.sampleRate}`,
-      `alimiter=limit=${limit.toFixed(5)}:attack=5:release=50:level=false:latency=true`,
-    ].join(',');
+    return `volume=${gainDb.toFixed(2)}dB,alimiter=limit=${limit.toFixed(5)}:attack=5:release=50:level=false:latency=true`;
+  }
+
+  /** Integrated loudness of the pre-encoder signal at each gain, all from one decode pass. */
+  private async limitedLoudness(src: string, gains: number[], limitDbfs: number): Promise<number[]> {
+    const labels = gains.map((_, i) => `[p${i}]`);
+    const branches = gains.map(
+      (g, i) => `${labels[i]}${MediaRepository.gainAndLimit(g, limitDbfs)},ebur128=framelog=verbose${i < gains.length - 1 ? ',anullsink' : ''}`,
+    );
+    const chain = `${DOWNMIX},aresample=${BROADCAST_FORMAT.sampleRate},asplit=${gains.length}${labels.join('')};${branches.join(';')}`;
+    const summaries = await this.ebur128(src, chain);
+    if (summaries.length !== gains.length) throw new MediaError('loudness measurement failed', 'missing ebur128 summaries in ffmpeg output');
+    return summaries.map((s) => s.integrated);
+  }
+
+  private render(src: string, out: string, gainDb: number, limitDbfs: number): Promise<string> {
+    const filter = `${DOWNMIX},aresample=${BROADCAST_FORMAT.sampleRate},${MediaRepository.gainAndLimit(gainDb, limitDbfs)}`;
     return this.ffmpeg(
       src,
       ['-hide_banner', '-nostdin', '-nostats', '-v', 'error'],
@@ -326,7 +381,7 @@ export class MediaRepository {
     );
   }
 
-  /** Runs an ebur128 filter chain over the first audio stream; returns summaries by filter index. */
+  /** Runs an ebur128 filter chain over the first audio stream; summaries in filter order. */
   private async ebur128(path: string, chain: string): Promise<Ebur128Summary[]> {
     const stderr = await this.ffmpeg(
       path,
@@ -351,7 +406,9 @@ export class MediaRepository {
         .on('start', (commandLine: string) => this.observer?.({ binary: this.ffmpegPath, args, commandLine }))
         .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
           const output = `${err.message}\n${tail(stderr ?? '')}`;
-          reject(new MediaError(describeFfmpegFailure(output), output));
+          // Not the media's fault (ffmpeg missing, process killed): a plain Error, so a job retries.
+          if (isToolFailure(err)) reject(new Error(`ffmpeg could not run: ${output}`));
+          else reject(new MediaError(describeFfmpegFailure(output), output));
         })
         .on('end', (_stdout: string | null, stderr: string | null) => resolve(stderr ?? ''));
       command.run();
@@ -379,12 +436,12 @@ export interface Ebur128Summary {
 }
 
 /**
- * Parses the `Summary:` blocks ebur128 prints when its filter graph is torn down. Keyed by the
- * filter's index in the graph (`Parsed_ebur128_<n>`); ffmpeg may configure a graph twice and
- * print an early empty summary, so the last block for each index wins.
+ * Parses the `Summary:` blocks ebur128 prints when its filter graph is torn down, in the order of
+ * the filters in the graph (`Parsed_ebur128_<n>`). ffmpeg may configure a graph twice and print
+ * an early empty summary, so the last block for each filter wins.
  */
 export function parseEbur128(stderr: string): Ebur128Summary[] {
-  const result: Ebur128Summary[] = [];
+  const result = new Map<number, Ebur128Summary>();
   const header = /\[Parsed_ebur128_(\d+) @ [^\]]*\] Summary:/g;
   const heads = [...stderr.matchAll(header)];
   heads.forEach((h, i) => {
@@ -394,9 +451,9 @@ export function parseEbur128(stderr: string): Ebur128Summary[] {
     const lra = dbValue(/\bLRA:\s+(\S+) LU\b/.exec(block)?.[1]);
     const truePeak = dbValue(/True peak:\s+Peak:\s+(\S+) dBFS/.exec(block)?.[1]);
     const samplePeak = dbValue(/Sample peak:\s+Peak:\s+(\S+) dBFS/.exec(block)?.[1]);
-    result[Number(h[1])] = { integrated, lra, truePeak, samplePeak };
+    result.set(Number(h[1]), { integrated, lra, truePeak, samplePeak });
   });
-  return result;
+  return [...result.entries()].sort(([a], [b]) => a - b).map(([, summary]) => summary);
 }
 
 function dbValue(text: string | undefined): number | undefined {
@@ -407,10 +464,11 @@ function dbValue(text: string | undefined): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
-function assertNotSilent(lufs: number): void {
-  if (!(lufs > SILENCE_LUFS + 0.05)) {
-    throw new MediaError('silent audio: no sound above the -70 LUFS gate (or shorter than 0.4 s)');
-  }
+const SILENT = 'silent audio: no sound above the -70 LUFS gate (or shorter than 0.4 s)';
+const DOWNMIX_SILENT = 'silent audio once mixed to mono: the channels cancel out (one is phase-inverted)';
+
+function assertNotSilent(lufs: number, message = SILENT): void {
+  if (!(lufs > SILENCE_LUFS + 0.05)) throw new MediaError(message);
 }
 
 function assertAbsolute(path: string): void {
@@ -428,6 +486,14 @@ function round2(n: number): number {
 
 function tail(text: string, lines = 12): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** ffmpeg/ffprobe missing, not executable, or killed by a signal (OOM killer, shutdown). */
+function isToolFailure(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e && (e.code === 'ENOENT' || e.code === 'EACCES')) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /spawn \S+ (ENOENT|EACCES)|Cannot find ff(mpeg|probe)|killed with signal/i.test(message);
 }
 
 function errorText(err: unknown): string {

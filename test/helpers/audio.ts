@@ -95,6 +95,11 @@ export interface SpeechLikeOptions {
   format: AudioFormat;
   /** Noise seed, for distinct fixtures. */
   seed?: number;
+  /**
+   * Add full-scale 2 ms bursts every 1.7 s (handling noise, plosives): a very high peak-to-loudness
+   * ratio, so a quiet recording still peaks near 0 dBFS.
+   */
+  clicks?: boolean;
 }
 
 /**
@@ -120,7 +125,12 @@ export async function makeSpeechLike(path: string, opts: SpeechLikeOptions): Pro
     let gain = target - (await measureLufs(raw)).integratedLufs;
     const tmp = `${path}.tmp`;
     for (let attempt = 0; attempt < 5; attempt++) {
-      await ffmpegCli(['-v', 'error', '-i', raw, '-af', `volume=${gain.toFixed(2)}dB`, ...ENCODE[opts.format], tmp]);
+      const level = `volume=${gain.toFixed(2)}dB`;
+      const shape = opts.clicks
+        ? ['-f', 'lavfi', '-i', `aevalsrc='if(lt(mod(t,1.7),0.002),0.99*sin(2*PI*1000*t),0)':s=${rate}:d=${opts.seconds}`,
+           '-filter_complex', `[0:a]${level}[s];[1:a]aformat=channel_layouts=${opts.stereo ? 'stereo' : 'mono'}[c];[s][c]amix=inputs=2:normalize=0:duration=first`]
+        : ['-af', level];
+      await ffmpegCli(['-v', 'error', '-i', raw, ...shape, ...ENCODE[opts.format], tmp]);
       const measured = await measureLufs(tmp);
       const error = target - measured.integratedLufs;
       if (Math.abs(error) <= 0.3) {
