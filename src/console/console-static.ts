@@ -27,11 +27,14 @@ export function cacheHeaders(root: string) {
   return (res: Response, path: string) => res.setHeader('Cache-Control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
 }
 
-/** index.html for any other browser GET outside the server's own paths: the console routes by path. */
+/** A console route, e.g. /schedules: not a server path, not a file (a missing /assets/x.js stays a 404). */
+export const isConsoleRoute = (path: string) => !isServerPath(path) && !/\.[A-Za-z0-9]+$/.test(path);
+
+/** index.html for browser GETs of the console's routes: the console routes by path. */
 export function spaFallback(root: string): RequestHandler {
   const index = join(root, 'index.html');
   return (req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isServerPath(req.path) || !req.accepts('html')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isConsoleRoute(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index, (error) => error && next(error));
   };
@@ -40,7 +43,7 @@ export function spaFallback(root: string): RequestHandler {
 /** When the console was not built, `/` says how to build it instead of a bare 404. */
 export function consoleMissing(root: string): RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'GET' || isServerPath(req.path) || !req.accepts('html')) return next();
+    if (req.method !== 'GET' || !isConsoleRoute(req.path) || !req.accepts('html')) return next();
     res.status(503).type('text/plain').send(`The web console is not built (${root} is missing): run \`npm run build\`.\n`);
   };
 }

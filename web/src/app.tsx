@@ -91,7 +91,7 @@ function Console({ session }: { session: Session }) {
           <span class="who" title={t(`role.${user.role}`)}>
             {user.username} <small>· {t(`role.${user.role}`)}</small>
           </span>
-          <button type="button" class="secondary small" onClick={() => setSession(null)}>{t('auth.logout')}</button>
+          <button type="button" class="secondary small" onClick={() => (setSession(null), navigate('/', true))}>{t('auth.logout')}</button>
         </div>
       </header>
       <main id="main" tabIndex={-1}>
