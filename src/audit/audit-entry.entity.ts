@@ -23,6 +23,7 @@ export class AuditEntryEntity {
   @Column({ type: 'varchar', length: 64 })
   action: string;
 
+  @Index('ix_audit_entries_resource')
   @Column({ type: 'varchar', length: 32 })
   resource: string;
 

@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { AreaEntity } from '../areas/area.entity.js';
-import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import type { DeliveryTransition } from '../broadcasts/delivery-transition.js';
-import { SegmentEntity } from '../segments/segment.entity.js';
+import { BroadcastFactsLoader, chunks, distinct } from './broadcast-facts.js';
 import { AreaRollupEntity, BroadcastCommuneEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
-import {
-  firstDeliveryAreas, playlistSegments, rollupRows,
-  type AreaRollupRow, type BroadcastFacts, type SegmentRollupRow, type SpeakerRollupRow,
-} from './rollup-rows.js';
+import { firstDeliveryAreas, rollupRows, type AreaRollupRow, type SegmentRollupRow, type SpeakerRollupRow } from './rollup-rows.js';
 import { upsertIncrements, type IncrementUpsert } from './sql.js';
 
 const STATUS = ['targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'] as const;
@@ -19,11 +14,6 @@ const SEGMENT_UPSERT: IncrementUpsert<SegmentRollupRow> = {
 };
 const SPEAKER_UPSERT: IncrementUpsert<SpeakerRollupRow> = { entity: SpeakerRollupEntity, keys: ['communeId', 'grain', 'bucket', 'speakerId'], fixed: ['areaPath'], counters: STATUS };
 
-/** Lookups per statement, well under every driver's bound-parameter limit. */
-const IN_CHUNK = 1000;
-/** Facts below never change once a broadcast is on air, so they are cached; the caches are simply emptied when full. */
-const CACHE_LIMIT = 50_000;
-
 /**
  * Keeps the report rollups equal to the deliveries: every delivery status change calls apply() inside
  * the transaction that makes it, so a report never sees one without the other and a rolled-back change
@@ -31,14 +21,12 @@ const CACHE_LIMIT = 50_000;
  */
 @Injectable()
 export class RollupsRepository {
-  private readonly broadcasts = new Map<string, BroadcastFacts>();
-  private readonly communePaths = new Map<string, string>();
-  private readonly topics = new Map<string, string>();
+  constructor(private readonly facts: BroadcastFactsLoader) {}
 
   async apply(manager: EntityManager, transitions: DeliveryTransition[]): Promise<void> {
     if (!transitions.length) return;
-    const broadcasts = await this.broadcastFacts(manager, distinct(transitions.map((t) => t.broadcastId)));
-    const communePaths = await this.pathsOf(manager, distinct(transitions.map((t) => t.communeId)));
+    const broadcasts = await this.facts.broadcastFacts(manager, distinct(transitions.map((t) => t.broadcastId)));
+    const communePaths = await this.facts.communePaths(manager, distinct(transitions.map((t) => t.communeId)));
     const firstAreas = await this.recordReach(manager, transitions.filter((t) => t.from === null), communePaths);
     const rows = rollupRows({ transitions, broadcasts, communePaths, firstDeliveryAreas: firstAreas });
     // Always the same table order, so concurrent transactions take row locks in one order.
@@ -61,9 +49,13 @@ export class RollupsRepository {
     const earlier = new Map<string, string[]>();
     for (const ids of chunks([...reached.keys()])) {
       const rows = await manager.getRepository(BroadcastCommuneEntity).find({ where: { broadcastId: In(ids) } });
-      for (const row of rows) earlier.set(row.broadcastId, [...(earlier.get(row.broadcastId) ?? []), row.communeId]);
+      for (const row of rows) {
+        const communes = earlier.get(row.broadcastId);
+        if (communes) communes.push(row.communeId);
+        else earlier.set(row.broadcastId, [row.communeId]);
+      }
     }
-    const earlierPaths = await this.pathsOf(manager, distinct([...earlier.values()].flat()));
+    const earlierPaths = await this.facts.communePaths(manager, distinct([...earlier.values()].flat()));
     const pathOf = (communeId: string) => batchPaths.get(communeId) ?? earlierPaths.get(communeId)!;
     const firstAreas = new Map<string, Set<string>>();
     const newPairs: BroadcastCommuneEntity[] = [];
@@ -73,74 +65,7 @@ export class RollupsRepository {
       newPairs.push(...fresh.map((communeId) => ({ broadcastId, communeId })));
       firstAreas.set(broadcastId, firstDeliveryAreas(fresh.map(pathOf), before.map(pathOf)));
     }
-    for (let i = 0; i < newPairs.length; i += IN_CHUNK) await manager.insert(BroadcastCommuneEntity, newPairs.slice(i, i + IN_CHUNK));
+    for (const pairs of chunks(newPairs)) await manager.insert(BroadcastCommuneEntity, pairs);
     return firstAreas;
   }
-
-  private async broadcastFacts(manager: EntityManager, ids: string[]): Promise<Map<string, BroadcastFacts>> {
-    const missing = ids.filter((id) => !this.broadcasts.has(id));
-    const rows: BroadcastEntity[] = [];
-    for (const chunk of chunks(missing)) {
-      rows.push(...(await manager.getRepository(BroadcastEntity).find({
-        where: { id: In(chunk) },
-        select: { id: true, startsAt: true, endsAt: true, segmentIds: true, segmentDurations: true, repeat: true },
-      })));
-    }
-    const topics = await this.topicsOf(manager, distinct(rows.flatMap((b) => b.segmentIds)));
-    if (this.broadcasts.size + rows.length > CACHE_LIMIT) this.broadcasts.clear();
-    const found = new Map<string, BroadcastFacts>();
-    for (const b of rows) {
-      const facts: BroadcastFacts = {
-        startsAt: b.startsAt.getTime(),
-        airtimeMs: b.endsAt.getTime() - b.startsAt.getTime(),
-        segments: playlistSegments(b.segmentIds, b.segmentDurations, b.repeat, (id) => topics.get(id)!),
-      };
-      this.broadcasts.set(b.id, facts);
-      found.set(b.id, facts);
-    }
-    for (const id of ids) {
-      const facts = this.broadcasts.get(id) ?? found.get(id);
-      if (!facts) throw new Error(`rollups: broadcast ${id} not found`);
-      found.set(id, facts);
-    }
-    return found;
-  }
-
-  private async topicsOf(manager: EntityManager, segmentIds: string[]): Promise<Map<string, string>> {
-    const missing = segmentIds.filter((id) => !this.topics.has(id));
-    if (this.topics.size + missing.length > CACHE_LIMIT) this.topics.clear();
-    for (const chunk of chunks(missing)) {
-      const rows = await manager.getRepository(SegmentEntity).find({ where: { id: In(chunk) }, select: { id: true, topic: true } });
-      for (const row of rows) this.topics.set(row.id, row.topic);
-    }
-    const topics = new Map<string, string>();
-    for (const id of segmentIds) {
-      const topic = this.topics.get(id);
-      if (topic === undefined) throw new Error(`rollups: segment ${id} not found`);
-      topics.set(id, topic);
-    }
-    return topics;
-  }
-
-  private async pathsOf(manager: EntityManager, communeIds: string[]): Promise<Map<string, string>> {
-    const missing = communeIds.filter((id) => !this.communePaths.has(id));
-    if (this.communePaths.size + missing.length > CACHE_LIMIT) this.communePaths.clear();
-    for (const chunk of chunks(missing)) {
-      const rows = await manager.getRepository(AreaEntity).find({ where: { id: In(chunk) }, select: { id: true, path: true } });
-      for (const row of rows) this.communePaths.set(row.id, row.path);
-    }
-    const paths = new Map<string, string>();
-    for (const id of communeIds) {
-      const path = this.communePaths.get(id);
-      if (!path) throw new Error(`rollups: commune ${id} not found`);
-      paths.set(id, path);
-    }
-    return paths;
-  }
-}
-
-const distinct = (values: string[]): string[] => [...new Set(values)];
-
-function* chunks<T>(values: T[]): Generator<T[]> {
-  for (let i = 0; i < values.length; i += IN_CHUNK) yield values.slice(i, i + IN_CHUNK);
 }

@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Roles } from '../auth/decorators.js';
+import { AuditQuery } from './audit.dto.js';
+import { AuditTrailService } from './audit-trail.service.js';
+
+/** Read-only: no route edits or deletes an entry. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+@Roles('admin', 'auditor')
+export class AuditController {
+  constructor(private readonly trail: AuditTrailService) {}
+
+  @Get()
+  list(@CurrentUser() user: AuthUser, @Query() query: AuditQuery) {
+    return this.trail.list(user, query);
+  }
+
+  @Get('verify')
+  verify() {
+    return this.trail.verify();
+  }
+}
