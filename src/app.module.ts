@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AreasModule } from './areas/areas.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BroadcastsModule } from './broadcasts/broadcasts.module.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -11,6 +12,8 @@ import { DeviceModule } from './device/device.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { SchedulerWorkerModule } from './schedules/scheduler-worker.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
 import { SegmentsWorkerModule } from './segments/segments-worker.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
 import { SpeakersModule } from './speakers/speakers.module.js';
@@ -20,7 +23,7 @@ import { UsersModule } from './users/users.module.js';
 export class AppModule {
   /** The whole application; queue workers and the scheduler tick join only in the `worker` role. */
   static forConfig(config: AppConfig, redisUrl: string): DynamicModule {
-    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule] : [];
+    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule, SchedulerWorkerModule] : [];
     return {
       module: AppModule,
       imports: [
@@ -35,6 +38,8 @@ export class AppModule {
         UsersModule,
         SpeakersModule,
         SegmentsModule,
+        BroadcastsModule,
+        SchedulesModule,
         DeviceModule,
         OpsModule,
         ConsoleModule,

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn } from '../database/columns.js';
 import type { Priority } from '../schedules/schedule.entity.js';
 
@@ -6,7 +6,8 @@ export const BROADCAST_STATUSES = ['scheduled', 'on_air', 'completed', 'partial'
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
 @Entity('broadcasts')
-@Unique('uq_broadcasts_schedule_start', ['scheduleId', 'startsAt'])
+/** One live broadcast per schedule and start; cancelled ones stay beside their replacements. */
+@Index('ux_broadcasts_schedule_start_live', ['scheduleId', 'startsAt'], { unique: true, where: `"status" <> 'cancelled'` })
 @Index('ix_broadcasts_status_start', ['status', 'startsAt'])
 @Index('ix_broadcasts_areaPath_status_startsAt', ['areaPath', 'status', 'startsAt'])
 export class BroadcastEntity {

@@ -1,4 +1,4 @@
-import { broadcastLengthSec, cronProblem, dateBounds, firstStart, isLocalDate, isTimezone, occurrenceStarts, occurrences, type Timing } from './timing.js';
+import { broadcastLengthSec, cronProblem, dateBounds, firstStart, isLocalDate, isTimezone, lastStart, occurrenceStarts, occurrences, type Timing } from './timing.js';
 
 const cron = (expression: string, timezone = 'Asia/Ho_Chi_Minh', startDate: string | null = null, endDate: string | null = null): Timing => ({
   cron: expression, at: null, timezone, startDate, endDate,
@@ -100,6 +100,14 @@ describe('occurrences', () => {
   it('stops at the limit', () => {
     expect(occurrenceStarts(cron('* * * * *', 'UTC'), utc('2025-01-01T00:00:00Z'), utc('2025-02-01T00:00:00Z'), 3)).toHaveLength(3);
     expect(firstStart(cron('0 7 * * 1', 'UTC'), utc('2025-01-01T00:00:00Z'), utc('2025-02-01T00:00:00Z'))?.toISOString()).toBe('2025-01-06T07:00:00.000Z');
+  });
+
+  it('finds the last start before the end date runs out, in the zone', () => {
+    // 00:00 local on the day after endDate is excluded; 23:00 local on endDate is the last.
+    expect(lastStart(cron('0 0,23 * * *', 'Asia/Ho_Chi_Minh', '2025-06-01', '2025-06-03'))?.toISOString()).toBe('2025-06-03T16:00:00.000Z');
+    expect(lastStart(cron('0 7 31 * *', 'UTC', '2025-01-01', '2025-06-30'))?.toISOString()).toBe('2025-05-31T07:00:00.000Z');
+    expect(lastStart(cron('0 7 * * *', 'UTC', '2025-01-01', null))).toBeNull();
+    expect(lastStart(cron('0 7 29 2 *', 'UTC', '2025-01-01', '2027-12-31'))).toBeNull();
   });
 
   it('gives a one-off schedule its single instant when inside the window', () => {

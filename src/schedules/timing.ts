@@ -90,3 +90,13 @@ export function occurrences(timing: Timing, lengthSec: number, from: Date, to: D
 export function firstStart(timing: Timing, from: Date, to: Date): Date | null {
   return occurrenceStarts(timing, from, to, 1)[0] ?? null;
 }
+
+/** The last start of a schedule that ends (a one-off, or a cron with an endDate); null when it runs on without end or never fires. */
+export function lastStart(timing: Timing): Date | null {
+  if (timing.at) return timing.at;
+  if (!timing.cron || !timing.endDate) return null;
+  const bounds = dateBounds(timing);
+  // cron-parser yields instants strictly before currentDate.
+  const last = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: new Date(bounds.until) }).prev().getTime();
+  return last >= bounds.from ? new Date(last) : null;
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { BroadcastJobs } from './broadcast-jobs.js';
+import { BroadcastsController } from './broadcasts.controller.js';
+import { BroadcastsRepository } from './broadcasts.repository.js';
+import { BroadcastsService } from './broadcasts.service.js';
+import { DeliveriesRepository } from './deliveries.repository.js';
+import { Dispatcher } from './dispatcher.js';
+import { Playlists } from './playlist.js';
+import { SpeakerTargets } from './targets.js';
+import { WriteTransactions } from './write-transactions.js';
+
+/**
+ * Broadcasts and their deliveries. DeliveriesRepository is the only writer of deliveries (the device
+ * API settles receipts through it); BroadcastsService.refreshFinalStatus follows late receipts.
+ */
+@Module({
+  controllers: [BroadcastsController],
+  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, WriteTransactions],
+  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, WriteTransactions],
+})
+export class BroadcastsModule {}

@@ -1,0 +1,122 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { AreasRepository } from '../areas/areas.repository.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { forbiddenUnless, inScope, notFoundUnless } from '../auth/scope.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { newId } from '../common/ids.js';
+import type { Page, PageQuery } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
+import { broadcastLengthSec } from '../schedules/timing.js';
+import { areaView, sees, userView } from './area-view.js';
+import { BroadcastJobs } from './broadcast-jobs.js';
+import { BroadcastDto, DeliveryDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
+import type { BroadcastEntity } from './broadcast.entity.js';
+import { BroadcastsRepository } from './broadcasts.repository.js';
+import { DeliveriesRepository } from './deliveries.repository.js';
+import { Playlists, validityProblem } from './playlist.js';
+import { SpeakerTargets } from './targets.js';
+import { WriteTransactions } from './write-transactions.js';
+
+@Injectable()
+export class BroadcastsService {
+  constructor(
+    private readonly broadcasts: BroadcastsRepository,
+    private readonly deliveryWriter: DeliveriesRepository,
+    private readonly playlists: Playlists,
+    private readonly targets: SpeakerTargets,
+    private readonly transactions: WriteTransactions,
+    private readonly jobs: BroadcastJobs,
+    private readonly areas: AreasRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The caller's broadcasts (its subtree, and emergencies covering it), newest first, with delivery counts for its speakers. */
+  async list(user: AuthUser, query: ListBroadcastsQuery): Promise<Page<BroadcastDto>> {
+    let area;
+    if (query.communeId) {
+      const path = await this.areas.pathOf(query.communeId);
+      notFoundUnless(!!path && inScope(user, path), 'commune');
+      area = areaView(path!);
+    }
+    const [rows, total] = await this.broadcasts.page({
+      view: userView(user), area, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined,
+      status: query.status, limit: query.limit, offset: query.offset,
+    });
+    const counts = await this.broadcasts.counts(rows.map((b) => b.id), user.areaPath);
+    return { items: rows.map((b) => BroadcastDto.of(b, counts.get(b.id)!)), total };
+  }
+
+  async get(user: AuthUser, id: string): Promise<BroadcastDto> {
+    const broadcast = await this.visible(user, id);
+    const counts = await this.broadcasts.counts([id], user.areaPath);
+    return BroadcastDto.of(broadcast, counts.get(id)!);
+  }
+
+  /** An emergency seen from a commune lists that commune's speakers only. */
+  async deliveries(user: AuthUser, id: string, page: PageQuery): Promise<Page<DeliveryDto>> {
+    await this.visible(user, id);
+    const [rows, total] = await this.broadcasts.deliveriesPage(id, user.areaPath, page.limit, page.offset);
+    return { items: rows.map(DeliveryDto.of), total };
+  }
+
+  /**
+   * Plays at once on every speaker of the area's subtree. Lower-priority broadcasts it overlaps there
+   * are preempted: scheduled ones will not air; one on air is cut off, its pending deliveries
+   * settled `missed` with the reason (a receipt that still arrives from a receiver that played it
+   * anyway counts, as any late receipt does).
+   */
+  async emergency(user: AuthUser, dto: EmergencyBroadcastDto): Promise<BroadcastDto> {
+    const area = await this.areas.get(dto.areaId);
+    if (!area) throw new BadRequestException(`areaId: no area ${dto.areaId}`);
+    forbiddenUnless(inScope(user, area.path), 'areaId is outside your area');
+    const playlist = await this.playlists.forArea(user, dto.segmentIds, area.path);
+    const now = this.clock.now();
+    const lengthSec = broadcastLengthSec(playlist.map((s) => s.durationSec!), 1, 0);
+    const endsAt = new Date(now.getTime() + Math.round(lengthSec * 1000));
+    for (const segment of playlist) {
+      const problem = validityProblem(segment, now, endsAt);
+      if (problem) throw new BadRequestException(`segmentIds: ${problem}`);
+    }
+    const broadcast: BroadcastEntity = {
+      id: newId(), scheduleId: null, areaId: area.id, areaPath: area.path, title: dto.title, startsAt: now, endsAt, priority: 'emergency', repeat: 1, gapSec: 0,
+      segmentIds: dto.segmentIds, segmentDurations: playlist.map((s) => s.durationSec!), speakerIds: null, status: 'on_air', reason: null,
+      createdBy: user.id, createdAt: now, onAirAt: now, finalisedAt: null,
+    };
+    const reason = `preempted by emergency broadcast ${broadcast.id} (${dto.title})`;
+    const outcome = await this.transactions.run(async (manager) => {
+      const targets = (await this.targets.resolve(manager, [broadcast])).get(broadcast.id)!;
+      if (!targets.length) throw new BadRequestException(`areaId: ${area.name} has no speakers`);
+      await this.broadcasts.insert(manager, [broadcast]);
+      await this.deliveryWriter.createPending(manager, broadcast, targets, now);
+      const lower = await this.broadcasts.liveBelow(manager, area.path, ['normal', 'priority'], now, endsAt);
+      const scheduled = await this.broadcasts.transition(manager, lower.filter((b) => b.status === 'scheduled').map((b) => b.id), ['scheduled'], 'preempted', { reason });
+      const cutOff = await this.broadcasts.transition(manager, lower.filter((b) => b.status === 'on_air').map((b) => b.id), ['on_air'], 'preempted', { reason, finalisedAt: now });
+      await this.deliveryWriter.markMissed(manager, cutOff.map((b) => b.id), now, reason);
+      return { targeted: targets.length, scheduled, cutOff };
+    });
+    await this.jobs.finaliseAfter([endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
+    const kept = await this.broadcasts.startsStillScheduled(outcome.scheduled.map((b) => b.startsAt));
+    await this.jobs.dropDispatch(outcome.scheduled.map((b) => b.startsAt).filter((at) => !kept.has(at.getTime())));
+    await this.audit.record({
+      action: 'broadcast.emergency',
+      resourceId: broadcast.id,
+      details: { areaId: area.id, title: dto.title, segmentIds: dto.segmentIds, targeted: outcome.targeted, preempted: [...outcome.scheduled, ...outcome.cutOff].map((b) => b.id) },
+    });
+    return BroadcastDto.of(broadcast, { targeted: outcome.targeted, pending: outcome.targeted, played: 0, failed: 0, missed: 0 });
+  }
+
+  /** After late receipts turned `missed` deliveries into `played`/`failed`: recomputes completed/partial/missed. */
+  async refreshFinalStatus(broadcastIds: string[]): Promise<void> {
+    if (!broadcastIds.length) return;
+    await this.transactions.run((manager) => this.broadcasts.refreshFinal(manager, broadcastIds));
+  }
+
+  private async visible(user: AuthUser, id: string): Promise<BroadcastEntity> {
+    const broadcast = await this.broadcasts.get(id);
+    notFoundUnless(!!broadcast && sees(userView(user), broadcast.areaPath), 'broadcast');
+    return broadcast!;
+  }
+}

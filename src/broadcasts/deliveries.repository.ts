@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { RollupsRepository } from '../reports/rollups.repository.js';
+import type { BroadcastEntity } from './broadcast.entity.js';
+import { BroadcastsRepository } from './broadcasts.repository.js';
+import type { DeliveryTransition } from './delivery-transition.js';
+import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
+import { chunked, isPostgres, sqlRows, tableOf } from './sql.js';
+import { WriteTransactions } from './write-transactions.js';
+
+export interface DeliveryTarget {
+  speakerId: string;
+  /** The speaker's commune at dispatch, kept on the delivery so a later commune merge leaves history alone. */
+  communeId: string;
+}
+
+export interface Receipt {
+  broadcastId: string;
+  status: 'played' | 'failed';
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: string | null;
+}
+
+export interface ReceiptOutcome {
+  accepted: number;
+  duplicates: number;
+  unknownBroadcastIds: string[];
+}
+
+/** Delivery rows per INSERT: 8 columns each, under SQLite's 32766 and PostgreSQL's 65535 bound values. */
+const INSERT_CHUNK = 3000;
+const IN_CHUNK = 5000;
+
+/**
+ * Every write to deliveries goes through here: each method runs inside a transaction, lists the
+ * status transitions it made and hands them to the report rollups in that same transaction, so
+ * reports and deliveries can never disagree.
+ */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(
+    private readonly rollups: RollupsRepository,
+    private readonly broadcasts: BroadcastsRepository,
+    private readonly transactions: WriteTransactions,
+  ) {}
+
+  /** One pending delivery per target speaker. */
+  createPending(manager: EntityManager, broadcast: Pick<BroadcastEntity, 'id'>, targets: DeliveryTarget[], at: Date): Promise<number> {
+    return this.createPendingMany(manager, [{ broadcastId: broadcast.id, targets }], at);
+  }
+
+  /** Pending deliveries for many broadcasts in multi-row inserts (a dispatch batch). */
+  async createPendingMany(manager: EntityManager, batch: Array<{ broadcastId: string; targets: DeliveryTarget[] }>, at: Date): Promise<number> {
+    const rows: DeliveryEntity[] = batch.flatMap(({ broadcastId, targets }) =>
+      targets.map((t) => ({ broadcastId, speakerId: t.speakerId, communeId: t.communeId, status: 'pending' as const, startedAt: null, finishedAt: null, error: null, createdAt: at, settledAt: null })),
+    );
+    // Plain inserts: the (broadcastId, speakerId) key turns a second dispatch of a broadcast into an error, never a duplicate.
+    for (const chunk of chunked(rows, INSERT_CHUNK)) await manager.createQueryBuilder().insert().into(DeliveryEntity).values(chunk).updateEntity(false).execute();
+    await this.rollups.apply(manager, rows.map((row) => ({ broadcastId: row.broadcastId, speakerId: row.speakerId, communeId: row.communeId, from: null, to: 'pending' })));
+    return rows.length;
+  }
+
+  /**
+   * Pending deliveries of these broadcasts become `missed` (the finaliser; an emergency cutting in).
+   * `error` says why, when there is more to say than "no receipt came".
+   */
+  async markMissed(manager: EntityManager, broadcastIds: string[], at: Date, error: string | null = null): Promise<number> {
+    const transitions: DeliveryTransition[] = [];
+    for (const chunk of chunked(broadcastIds, IN_CHUNK)) {
+      const rows = await sqlRows<{ broadcastId: string; speakerId: string; communeId: string }>(
+        manager,
+        `UPDATE ${tableOf(manager, DeliveryEntity)} SET "status" = 'missed', "settledAt" = :at, "error" = :error
+         WHERE "broadcastId" IN (:...ids) AND "status" = 'pending' RETURNING "broadcastId", "speakerId", "communeId"`,
+        { ids: chunk, at: at.getTime(), error },
+      );
+      transitions.push(...rows.map((row) => ({ ...row, from: 'pending' as const, to: 'missed' as const })));
+    }
+    await this.rollups.apply(manager, transitions);
+    return transitions.length;
+  }
+
+  /**
+   * A receiver's receipts, in one transaction and a few statements whatever the batch size. The first
+   * terminal receipt wins: it settles a delivery that is `pending`, or `missed` (a late receipt, which
+   * then recomputes the broadcast's final status); one already `played`/`failed` is a duplicate, as is
+   * a second receipt for the same broadcast in the batch. A broadcast without a delivery for this
+   * speaker is unknown.
+   */
+  settleReceipts(speakerId: string, receipts: Receipt[], at: Date): Promise<ReceiptOutcome> {
+    return this.transactions.run(async (manager) => {
+      const firsts = new Map<string, Receipt>();
+      for (const receipt of receipts) if (!firsts.has(receipt.broadcastId)) firsts.set(receipt.broadcastId, receipt);
+      let duplicates = receipts.length - firsts.size;
+
+      const current = await this.lockedDeliveries(manager, speakerId, [...firsts.keys()]);
+      const unknownBroadcastIds = [...firsts.keys()].filter((id) => !current.has(id));
+      const settling: Array<{ receipt: Receipt; from: DeliveryStatus; communeId: string }> = [];
+      for (const [broadcastId, delivery] of current) {
+        if (delivery.status === 'pending' || delivery.status === 'missed') settling.push({ receipt: firsts.get(broadcastId)!, from: delivery.status, communeId: delivery.communeId });
+        else duplicates++;
+      }
+      if (settling.length) {
+        await this.writeReceipts(manager, speakerId, settling.map((s) => s.receipt), at);
+        await this.rollups.apply(manager, settling.map((s) => ({ broadcastId: s.receipt.broadcastId, speakerId, communeId: s.communeId, from: s.from, to: s.receipt.status })));
+        const late = settling.filter((s) => s.from === 'missed').map((s) => s.receipt.broadcastId);
+        if (late.length) await this.broadcasts.refreshFinal(manager, late);
+      }
+      return { accepted: settling.length, duplicates, unknownBroadcastIds };
+    });
+  }
+
+  /** The speaker's deliveries among `broadcastIds`, locked until the transaction ends (SQLite holds its write lock already). */
+  private async lockedDeliveries(manager: EntityManager, speakerId: string, broadcastIds: string[]): Promise<Map<string, Pick<DeliveryEntity, 'status' | 'communeId'>>> {
+    const found = new Map<string, Pick<DeliveryEntity, 'status' | 'communeId'>>();
+    for (const chunk of chunked(broadcastIds, IN_CHUNK)) {
+      const query = manager
+        .createQueryBuilder(DeliveryEntity, 'd')
+        .select(['d.broadcastId', 'd.status', 'd.communeId'])
+        .where({ speakerId, broadcastId: In(chunk) });
+      if (isPostgres(manager)) query.setLock('pessimistic_write');
+      for (const row of await query.getMany()) found.set(row.broadcastId, row);
+    }
+    return found;
+  }
+
+  /** One UPDATE ... FROM (VALUES ...) for the whole batch; both dialects name VALUES columns column1..n. */
+  private async writeReceipts(manager: EntityManager, speakerId: string, receipts: Receipt[], at: Date): Promise<void> {
+    for (const chunk of chunked(receipts, 1000)) {
+      const params: Record<string, unknown> = { speakerId, at: at.getTime() };
+      const tuples = chunk.map((r, i) => {
+        Object.assign(params, { [`b${i}`]: r.broadcastId, [`s${i}`]: r.status, [`st${i}`]: String(r.startedAt.getTime()), [`f${i}`]: r.finishedAt ? String(r.finishedAt.getTime()) : null, [`e${i}`]: r.error });
+        return `(:b${i}, :s${i}, :st${i}, :f${i}, :e${i})`;
+      });
+      await sqlRows(
+        manager,
+        `UPDATE ${tableOf(manager, DeliveryEntity)} AS d
+         SET "status" = v.column2, "startedAt" = CAST(v.column3 AS bigint), "finishedAt" = CAST(v.column4 AS bigint), "error" = v.column5, "settledAt" = :at
+         FROM (VALUES ${tuples.join(', ')}) AS v
+         WHERE d."broadcastId" = v.column1 AND d."speakerId" = :speakerId AND d."status" IN ('pending', 'missed')`,
+        params,
+      );
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * Raw SQL for what TypeORM's query builder cannot express portably (UPDATE ... RETURNING on SQLite,
+ * UPDATE ... FROM (VALUES ...)). Both SQLite 3.35+ and PostgreSQL run the same text; parameters are
+ * named (`:id`, `:...ids`) and converted to the connection's dialect.
+ */
+export function tableOf(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): string {
+  const driver = manager.connection.driver;
+  return manager.connection.getMetadata(entity).tablePath.split('.').map((part) => driver.escape(part)).join('.');
+}
+
+export const isPostgres = (manager: EntityManager): boolean => manager.connection.driver.options.type === 'postgres';
+
+/** Runs `sql` and answers its rows (including those of a RETURNING clause). */
+export async function sqlRows<T>(manager: EntityManager, sql: string, params: ObjectLiteral = {}): Promise<T[]> {
+  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, params);
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = await runner.query(query, values, true);
+    return (result.records ?? []) as T[];
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}
+
+/** `values` cut into pieces of `size`, to keep statements under the drivers' bound-parameter limits. */
+export function chunked<T>(values: readonly T[], size: number): T[][] {
+  const pieces: T[][] = [];
+  for (let i = 0; i < values.length; i += size) pieces.push(values.slice(i, i + size));
+  return pieces;
+}
