@@ -2,11 +2,13 @@ import { ClassSerializerInterceptor, INestApplication, INestApplicationContext, 
 import { NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { rateLimit } from 'express-rate-limit';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestContext } from './common/request-context.js';
 import { validationPipe } from './common/validation.js';
+import { uploadRequestTimeoutMs } from './storage/multipart-upload.js';
 import { UsersService } from './users/users.service.js';
 import { resolveRedisUrl } from './queue/redis.js';
 import { MetricsService } from './ops/metrics.service.js';
@@ -26,6 +28,7 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   const app = await NestFactory.create(AppModule.forConfig(config, redisUrl), { logger, bodyParser: true });
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().set('trust proxy', 'loopback');
+  (app.getHttpServer() as Server).requestTimeout = uploadRequestTimeoutMs(config.LOA_MAX_UPLOAD_MB);
   app.use((req: Request, _res: Response, next: NextFunction) => requestContext.run({ ip: req.ip }, next));
   app.use(app.get(MetricsService).httpTimer());
   mountQueueDashboard(app);

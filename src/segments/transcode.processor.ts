@@ -60,8 +60,10 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
 
   private async transcode(segmentId: string): Promise<TranscodeResult> {
     const source = this.storage.sourcePath(segmentId);
+    // Not a MediaError: the upload inserts the row just before it moves the file into place, and a
+    // sweep may queue the job in between. The retry (after 5 s) finds it.
     await access(source).catch(() => {
-      throw new MediaError('the uploaded file is missing');
+      throw new Error(`source file ${source} is missing`);
     });
     const probed = await this.media.probe(source);
     if (!(probed.durationSec > 0)) throw new MediaError('the audio has no duration');

@@ -30,6 +30,14 @@ export interface UploadLimits {
   maxFileBytes: number;
 }
 
+/**
+ * How long a request may take: Node's default (5 minutes) ends an upload at the size limit over a
+ * 1 Mbit/s link (a district office on 4G), which needs 8 s per MB. Never shorter than the default.
+ */
+export function uploadRequestTimeoutMs(maxUploadMb: number): number {
+  return Math.max(300, maxUploadMb * 8) * 1000;
+}
+
 /** Room for the text fields and part headers around the file, in a request's declared length. */
 const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
 const MAX_FIELD_BYTES = 64 * 1024;
