@@ -237,6 +237,8 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     const broadcasts = await t.http.get('/api/v1/broadcasts').query({ communeId: tree.communeA.id }).set(auth(tree.staffA.token));
     const emergency = broadcasts.body.items.find((b: { title: string }) => b.title === 'Cảnh báo lũ quét');
     expect(emergency).toBeDefined();
+    // The dispatcher hands it to every receiver of the commune (a queue job, right away).
+    await waitFor(async () => (await t.http.get(`/api/v1/broadcasts/${emergency.id}/deliveries`).set(auth(tree.staffA.token))).body.items?.length === 3);
     // Two receivers report that they played it; the third stays pending.
     const now = new Date().toISOString();
     for (const token of speakerTokens.slice(0, 2)) {
@@ -275,7 +277,9 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     expect(lines.some((line) => line.includes(tree.communeA.id) && line.includes(tree.communeA.name))).toBe(true);
 
     await page.getByLabel('Thống kê theo').selectOption('day');
-    await page.locator('table.report tbody tr', { hasText: DateTime.now().setZone(VN).toISODate()! }).waitFor();
+    const today = page.locator(`table.report tbody tr[data-key="${DateTime.now().setZone(VN).toISODate()}"]`);
+    await today.waitFor();
+    await expect(today.locator('td').nth(2).textContent()).resolves.toBe('2');
   });
 
   it('shows the auditor the audit trail and verifies its hash chain', async () => {
@@ -288,24 +292,30 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
 
   it('fits a phone-sized screen: a menu button, stacked calendar days, tables as cards', async () => {
     await page.setViewportSize(PHONE);
-    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    // No sideways scrolling; if there is, name what sticks out past the right edge.
+    const overflowing = () =>
+      page.evaluate(() =>
+        document.documentElement.scrollWidth <= window.innerWidth + 1
+          ? []
+          : [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`),
+      );
     await page.getByRole('button', { name: 'Menu' }).click();
     await browser.screenshot('12-phone-menu');
     await goTo('Báo cáo');
     await page.locator('table.report tbody tr').first().waitFor();
-    expect(await fits()).toBe(true);
     await browser.screenshot('13-phone-report');
+    expect(await overflowing()).toEqual([]);
 
     await signIn(tree.operatorA.username);
     await page.getByRole('heading', { name: 'Lịch phát', exact: true }).waitFor();
     await page.locator('.entry').first().waitFor();
-    expect(await fits()).toBe(true);
     await browser.screenshot('14-phone-schedules');
+    expect(await overflowing()).toEqual([]);
     await page.getByRole('button', { name: 'Menu' }).click();
     await goTo('Thư viện âm thanh');
     await page.locator('tr', { hasText: CLIP_TITLE }).waitFor();
-    expect(await fits()).toBe(true);
     await browser.screenshot('15-phone-library');
+    expect(await overflowing()).toEqual([]);
     await page.setViewportSize(DESKTOP);
   });
 
@@ -317,6 +327,13 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await browser.screenshot('16-english');
   });
+
+  async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000) {
+    for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 
   /** Fills the schedule form for a one-off broadcast of the approved clip at `at` (Vietnam time). */
   async function createOnceSchedule(title: string, at: DateTime) {

@@ -1,5 +1,5 @@
 import type { Translate } from './i18n';
-import { localeOf, toLocalInput, zonedToDate } from './time';
+import { formatDateTime, localeOf, toLocalInput, zonedToDate } from './time';
 import type { Priority, Schedule } from './types';
 
 export type RecurrenceMode = 'once' | 'daily' | 'weekly' | 'cron';
@@ -65,7 +65,7 @@ export function cronOf(draft: ScheduleDraft): string {
   return draft.cron.trim();
 }
 
-/** The POST/PATCH body. On edit, the unused one of `cron`/`at` is sent as null so a schedule can switch kind. */
+/** The POST/PATCH body. On edit, null clears what the form left empty (`cron` or `at`, dates, speakers: all). */
 export function bodyOf(draft: ScheduleDraft, communeId: string, editing: boolean): Record<string, unknown> {
   const once = draft.mode === 'once';
   const body: Record<string, unknown> = {
@@ -85,8 +85,8 @@ export function bodyOf(draft: ScheduleDraft, communeId: string, editing: boolean
     if (draft.endDate) body.endDate = draft.endDate;
   }
   if (editing) {
-    if (once) body.cron = null;
-    else body.at = null;
+    if (once) Object.assign(body, { cron: null, startDate: null, endDate: null });
+    else Object.assign(body, { at: null, startDate: draft.startDate || null, endDate: draft.endDate || null });
     if (draft.allSpeakers) body.speakerIds = null;
   }
   return body;
@@ -103,7 +103,7 @@ export function describeRecurrence(schedule: Schedule, t: Translate, lang: strin
   const draft = draftOf(schedule);
   switch (draft.mode) {
     case 'once':
-      return t('schedules.onceAt', { at: draft.at.replace('T', ' ') });
+      return t('schedules.onceAt', { at: formatDateTime(schedule.at, lang) });
     case 'daily':
       return t('schedules.dailyAt', { time: draft.time });
     case 'weekly':

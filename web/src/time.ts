@@ -84,7 +84,7 @@ export const localeOf = (lang: string) => (lang === 'vi' ? 'vi-VN' : 'en-GB');
 
 export function formatDateTime(iso: string | null | undefined, lang: string): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(localeOf(lang), { timeZone: DISPLAY_TZ, dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(localeOf(lang), { timeZone: DISPLAY_TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
 }
 
 export function formatTime(iso: string, lang: string): string {

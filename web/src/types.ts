@@ -89,8 +89,7 @@ export interface Broadcast {
   id: string;
   scheduleId: string | null;
   /** The commune (or, for an emergency, the area) it airs in. */
-  areaId?: string;
-  communeId?: string;
+  areaId: string;
   title: string;
   startsAt: string;
   endsAt: string;
@@ -105,13 +104,15 @@ export type DeliveryStatus = 'pending' | 'played' | 'failed' | 'missed';
 
 export interface Delivery {
   speakerId: string;
+  /** The speaker's commune when the broadcast aired. */
+  communeId: string;
   status: DeliveryStatus;
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
 }
 
-export const REPORT_GROUPS = ['day', 'commune', 'segment', 'topic'] as const;
+export const REPORT_GROUPS = ['day', 'commune', 'segment', 'topic', 'speaker'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
 
 export interface ReportRow {

@@ -16,7 +16,7 @@ export function DeliveryChart({ rows, title }: { rows: ReportRow[]; title: strin
   const max = Math.max(1, ...rows.map((r) => r.played + r.failed + r.missed));
   const rowHeight = 26;
   const labelWidth = 34; // percent of the width
-  const height = rows.length * rowHeight + 30;
+  const height = rows.length * rowHeight;
   const number = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB');
   return (
     <figure class="chart">

@@ -207,6 +207,7 @@ export const en: Record<keyof typeof vi, string> = {
   'reports.by.commune': 'Commune',
   'reports.by.segment': 'Clip',
   'reports.by.topic': 'Topic',
+  'reports.by.speaker': 'Receiver',
   'reports.csv': 'Download CSV',
   'reports.empty': 'Nothing went on air in this period.',
   'reports.broadcasts': 'Broadcasts',
@@ -221,6 +222,7 @@ export const en: Record<keyof typeof vi, string> = {
   'audit.at': 'When',
   'audit.user': 'Who',
   'audit.action': 'Action',
+  'audit.actionHint': 'e.g. segment.approve',
   'audit.resource': 'Resource',
   'audit.hash': 'Hash',
 

@@ -205,6 +205,7 @@ export const vi = {
   'reports.by.commune': 'Xã',
   'reports.by.segment': 'Bản tin',
   'reports.by.topic': 'Chủ đề',
+  'reports.by.speaker': 'Cụm loa',
   'reports.csv': 'Tải CSV',
   'reports.empty': 'Không có buổi phát nào trong khoảng thời gian này.',
   'reports.broadcasts': 'Buổi phát',
@@ -219,6 +220,7 @@ export const vi = {
   'audit.at': 'Thời điểm',
   'audit.user': 'Người thực hiện',
   'audit.action': 'Hành động',
+  'audit.actionHint': 'ví dụ segment.approve',
   'audit.resource': 'Đối tượng',
   'audit.hash': 'Mã băm',
 

@@ -1,4 +1,4 @@
-import { Fragment } from 'preact';
+import { Fragment, type TargetedEvent } from 'preact';
 import { useState } from 'preact/hooks';
 import { get } from '../api';
 import { AreaSelect, ErrorText, Field, inputValue, Loading, StatusBadge } from '../components/ui';
@@ -6,9 +6,10 @@ import { useWorkspace } from '../context';
 import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { addDays, dateKey, formatDateTime, zonedToDate } from '../time';
-import { BROADCAST_STATUSES, type Broadcast, type Delivery, type Page, type Speaker } from '../types';
+import { BROADCAST_STATUSES, type Broadcast, type BroadcastStatus, type Delivery, type Page, type Speaker } from '../types';
 
 const PAGE_SIZE = 100;
+const NOT_DISPATCHED: BroadcastStatus[] = ['scheduled', 'skipped', 'cancelled', 'preempted'];
 
 export function BroadcastsPage() {
   const { t, lang } = useI18n();
@@ -24,7 +25,7 @@ export function BroadcastsPage() {
     status: filters.status || undefined,
   };
   const broadcasts = useAsync(() => get<Page<Broadcast>>('/broadcasts', { ...query, limit }), [JSON.stringify(query), limit]);
-  const set = (name: keyof typeof filters) => (e: Event) => (setFilters({ ...filters, [name]: inputValue(e as never) }), setLimit(PAGE_SIZE));
+  const set = (name: keyof typeof filters) => (e: TargetedEvent<HTMLInputElement | HTMLSelectElement>) => (setFilters({ ...filters, [name]: inputValue(e) }), setLimit(PAGE_SIZE));
 
   const items = broadcasts.data?.items ?? [];
   return (
@@ -69,7 +70,7 @@ export function BroadcastsPage() {
                       {b.title}
                       {b.reason && <small class="muted block">{b.reason}</small>}
                     </td>
-                    <td data-label={t('common.commune')}>{areaName(b.communeId ?? b.areaId)}</td>
+                    <td data-label={t('common.commune')}>{areaName(b.areaId)}</td>
                     <td data-label={t('common.status')}><StatusBadge status={b.status} /></td>
                     <td data-label={t('broadcasts.played')}><Counts broadcast={b} /></td>
                     <td class="actions">
@@ -99,7 +100,8 @@ export function BroadcastsPage() {
 function Counts({ broadcast }: { broadcast: Broadcast }) {
   const { t } = useI18n();
   const c = broadcast.counts;
-  if (!c) return <>—</>;
+  // Deliveries exist once a broadcast goes on air.
+  if (!c || (!c.targeted && NOT_DISPATCHED.includes(broadcast.status))) return <>—</>;
   return (
     <span class="counts">
       <strong>{c.played}</strong>/{c.targeted}
@@ -113,9 +115,11 @@ function Counts({ broadcast }: { broadcast: Broadcast }) {
 function Deliveries({ broadcast }: { broadcast: Broadcast }) {
   const { t, lang } = useI18n();
   const deliveries = useAsync(() => getAll<Delivery>(`/broadcasts/${broadcast.id}/deliveries`), [broadcast.id]);
-  const speakers = useAsync(() => getAll<Speaker>('/speakers', broadcast.communeId ? { communeId: broadcast.communeId } : {}), [broadcast.communeId]);
-  const names = new Map((speakers.data ?? []).map((s) => [s.id, s.name]));
   const list = deliveries.data ?? [];
+  // Receiver names, from the communes the deliveries aired in (an emergency may span several).
+  const communeIds = [...new Set(list.map((d) => d.communeId))].sort().join(',');
+  const speakers = useAsync(async () => (await Promise.all(communeIds.split(',').filter(Boolean).map((communeId) => getAll<Speaker>('/speakers', { communeId })))).flat(), [communeIds]);
+  const names = new Map((speakers.data ?? []).map((s) => [s.id, s.name]));
   const tally = list.reduce<Record<string, number>>((acc, d) => ((acc[d.status] = (acc[d.status] ?? 0) + 1), acc), {});
   return (
     <div class="deliveries">

@@ -80,7 +80,7 @@ export function ReportsPage() {
               </thead>
               <tbody>
                 {rows.map((row) => (
-                  <tr key={row.key}>
+                  <tr key={row.key} data-key={row.key}>
                     <th scope="row" data-label={t(`reports.by.${filters.groupBy}`)}>{row.label}</th>
                     <td class="num" data-label={t('reports.broadcasts')}>{number.format(row.broadcasts)}</td>
                     <td class="num" data-label={t('reports.targeted')}>{number.format(row.targeted)}</td>
