@@ -221,6 +221,29 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     expect(schedules.body.items.map((s: { title: string }) => s.title)).toEqual([SCHEDULE_TITLE]);
   });
 
+  it('edits the schedule from its calendar entry (two passes: a longer broadcast), then deletes another one', async () => {
+    const slot = page.locator(`.day[data-day="${scheduleAt.toISODate()}"] .entry`, { hasText: SCHEDULE_TITLE });
+    await slot.first().getByRole('button').click();
+    const form = page.locator('.schedule-form');
+    await expect(page.getByRole('heading', { name: `Sửa lịch «${SCHEDULE_TITLE}»` }).isVisible()).resolves.toBe(true);
+    expect(await form.getByLabel('Ngày giờ phát').inputValue()).toBe(scheduleAt.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await form.getByLabel('Số lượt phát').fill('2');
+    await form.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText(`Đã lưu lịch «${SCHEDULE_TITLE}».`).waitFor();
+    // 20 s + 30 s gap + 20 s: it now ends 70 s after it starts.
+    const ends = scheduleAt.plus({ seconds: 70 }).toFormat('HH:mm');
+    await slot.filter({ hasText: `${scheduleAt.toFormat('HH:mm')}–${ends}` }).filter({ hasNotText: 'Đã huỷ' }).first().waitFor();
+
+    const laterAt = scheduleAt.plus({ hours: 3 });
+    await createOnceSchedule('Bản tin tạm', laterAt);
+    await page.getByText('Đã tạo lịch «Bản tin tạm».').waitFor();
+    await page.getByRole('button', { name: 'Sửa lịch «Bản tin tạm»' }).click();
+    page.once('dialog', (confirm) => void confirm.accept());
+    await page.locator('.schedule-form').getByRole('button', { name: 'Xoá' }).click();
+    await page.getByText('Đã xoá lịch «Bản tin tạm»').waitFor();
+    await expect(page.locator('table tr', { hasText: 'Bản tin tạm' }).count()).resolves.toBe(0);
+  });
+
   it('sends an emergency broadcast after a confirmation step, and shows its per-receiver deliveries in the log', async () => {
     await signIn(tree.staffA.username);
     await goTo('Phát khẩn cấp');

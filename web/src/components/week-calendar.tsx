@@ -3,7 +3,10 @@ import { addDays, dateKey, formatDayHeading, formatTime } from '../time';
 import type { BroadcastStatus, Priority } from '../types';
 
 export interface CalendarEntry {
+  /** Unique on the calendar: the broadcast id, or the schedule and time of a planned occurrence. */
   key: string;
+  /** Schedule (or emergency broadcast) and start time: what a conflict names. */
+  slot: string;
   title: string;
   startsAt: string;
   endsAt: string;
@@ -45,7 +48,7 @@ export function WeekCalendar(props: { monday: string; entries: CalendarEntry[]; 
                   </>
                 );
                 return (
-                  <li key={entry.key} class={`entry entry-${entry.status} ${props.highlight && entry.key === props.highlight ? 'clash' : ''}`} data-status={entry.status}>
+                  <li key={entry.key} class={`entry entry-${entry.status} ${props.highlight && entry.slot === props.highlight ? 'clash' : ''}`} data-status={entry.status}>
                     {props.onSelect && entry.scheduleId ? (
                       <button type="button" onClick={() => props.onSelect!(entry)} aria-label={label}>{body}</button>
                     ) : (

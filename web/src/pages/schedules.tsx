@@ -11,7 +11,7 @@ import { describeRecurrence, draftOf, emptyDraft, type ScheduleDraft } from '../
 import { addDays, formatDayHeading, mondayOf, zonedToDate } from '../time';
 import type { Broadcast, Occurrence, Schedule, Segment, Speaker } from '../types';
 
-const entryKey = (scheduleOrBroadcastId: string, startsAt: string) => `${scheduleOrBroadcastId}|${Date.parse(startsAt)}`;
+const slotOf = (scheduleOrBroadcastId: string, startsAt: string) => `${scheduleOrBroadcastId}|${Date.parse(startsAt)}`;
 
 export function SchedulesPage() {
   const { t, lang } = useI18n();
@@ -53,7 +53,7 @@ export function SchedulesPage() {
   };
   const showConflict = (conflict: Conflict) => {
     setMonday(mondayOf(new Date(conflict.startsAt)));
-    setHighlight(entryKey(conflict.scheduleId, conflict.startsAt));
+    setHighlight(slotOf(conflict.scheduleId, conflict.startsAt));
     document.querySelector('.week')?.scrollIntoView({ behavior: 'smooth' });
   };
 
@@ -154,13 +154,14 @@ async function loadWeek(communeId: string, schedules: Schedule[], from: string, 
     Promise.all(schedules.map(async (schedule) => ({ schedule, items: (await get<{ items: Occurrence[] }>(`/schedules/${schedule.id}/occurrences`, { from, to })).items }))),
   ]);
   const entries: CalendarEntry[] = broadcasts.map((b) => ({
-    key: entryKey(b.scheduleId ?? b.id, b.startsAt), title: b.title, startsAt: b.startsAt, endsAt: b.endsAt, status: b.status, priority: b.priority, scheduleId: b.scheduleId,
+    key: b.id, slot: slotOf(b.scheduleId ?? b.id, b.startsAt), title: b.title, startsAt: b.startsAt, endsAt: b.endsAt, status: b.status, priority: b.priority, scheduleId: b.scheduleId,
   }));
-  const materialised = new Set(entries.map((entry) => entry.key));
+  // An occurrence whose broadcast was cancelled by an edit airs again once re-materialised: planned till then.
+  const materialised = new Set(entries.filter((entry) => entry.status !== 'cancelled').map((entry) => entry.slot));
   for (const { schedule, items } of occurrences) {
     for (const occurrence of items) {
-      const key = entryKey(schedule.id, occurrence.startsAt);
-      if (!materialised.has(key)) entries.push({ key, title: schedule.title, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, status: 'planned', priority: schedule.priority, scheduleId: schedule.id });
+      const slot = slotOf(schedule.id, occurrence.startsAt);
+      if (!materialised.has(slot)) entries.push({ key: `planned:${slot}`, slot, title: schedule.title, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, status: 'planned', priority: schedule.priority, scheduleId: schedule.id });
     }
   }
   return entries;
