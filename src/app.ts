@@ -1,7 +1,7 @@
 import { ClassSerializerInterceptor, INestApplication, INestApplicationContext, Logger, LogLevel, ConsoleLogger } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import { rateLimit } from 'express-rate-limit';
 import { AppModule } from './app.module.js';
@@ -26,6 +26,8 @@ export function appLogger(config: AppConfig): ConsoleLogger {
 export async function createApp(config: AppConfig, logger = appLogger(config)): Promise<INestApplication> {
   const redisUrl = await resolveRedisUrl(config);
   const app = await NestFactory.create(AppModule.forConfig(config, redisUrl), { logger, bodyParser: true });
+  // 1 MB of JSON: a full batch of 500 device receipts with their error texts fits.
+  app.use(json({ limit: '1mb' }));
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().set('trust proxy', 'loopback');
   (app.getHttpServer() as Server).requestTimeout = uploadRequestTimeoutMs(config.LOA_MAX_UPLOAD_MB);

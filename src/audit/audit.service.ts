@@ -14,6 +14,8 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
   /** Overrides the request's user (logins, where nobody is signed in yet). */
   userId?: string | null;
+  /** The area the event belongs to when no user acts (a receiver's receipt), so auditors of that area see it. */
+  areaPath?: string;
 }
 
 @Injectable()
@@ -32,7 +34,7 @@ export class AuditService {
     await this.repository.append({
       at: this.clock.now(),
       userId,
-      areaPath: userId && userId === user?.id ? user.areaPath : await this.areaPathOf(userId),
+      areaPath: event.areaPath ?? (userId && userId === user?.id ? user.areaPath : await this.areaPathOf(userId)),
       action: event.action,
       resource: event.action.split('.')[0],
       resourceId: event.resourceId ?? null,

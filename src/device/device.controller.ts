@@ -1,9 +1,11 @@
-import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { CurrentDevice, DeviceRoute } from '../auth/decorators.js';
+import { ReceiptBatchDto } from './device.dto.js';
 import { DeviceService } from './device.service.js';
+import { ReceiptsService } from './receipts.service.js';
 
 /** The receivers' API, authenticated by each speaker's device token. */
 @ApiTags('device')
@@ -11,7 +13,7 @@ import { DeviceService } from './device.service.js';
 @DeviceRoute()
 @Controller('device')
 export class DeviceController {
-  constructor(private readonly device: DeviceService) {}
+  constructor(private readonly device: DeviceService, private readonly receipts: ReceiptsService) {}
 
   @Get('queue')
   queue(@CurrentDevice() caller: AuthDevice) {
@@ -23,5 +25,16 @@ export class DeviceController {
   @ApiProduces('audio/mpeg')
   audio(@CurrentDevice() caller: AuthDevice, @Param('segmentId', ParseUUIDPipe) segmentId: string, @Res() res: Response) {
     return this.device.sendAudio(caller, segmentId, res);
+  }
+
+  /**
+   * Play receipts, 1 to 500 per request (more: 413). Idempotent: the first terminal receipt of a
+   * delivery wins, later ones count as duplicates. A broadcast not addressed to this speaker: 404
+   * naming it, and nothing in the batch is recorded.
+   */
+  @Post('receipts')
+  @HttpCode(200)
+  settleReceipts(@CurrentDevice() caller: AuthDevice, @Body() batch: ReceiptBatchDto) {
+    return this.receipts.settle(caller, batch);
   }
 }

@@ -1,7 +1,7 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsInstant } from '../common/iso.js';
 import type { Priority } from '../schedules/schedule.entity.js';
 
 /** More receipts than this in one request answer 413: the receiver should split its backlog. */
@@ -9,14 +9,6 @@ export const MAX_RECEIPTS_PER_BATCH = 500;
 
 export const RECEIPT_STATUSES = ['played', 'failed'] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
-
-/** Receivers' clocks drift and sit in various zones: an instant must say its offset to be unambiguous. */
-const WITH_OFFSET = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const IsInstant = (field: string) =>
-  applyDecorators(
-    IsISO8601({ strict: true }, { message: `${field} must be an ISO-8601 date-time` }),
-    Matches(WITH_OFFSET, { message: `${field} must be a date-time with a UTC offset (Z or ±hh:mm)` }),
-  );
 
 export class ReceiptDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'broadcastId must be a UUID' })

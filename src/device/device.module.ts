@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
+import { BroadcastsModule } from '../broadcasts/broadcasts.module.js';
 import { SpeakersModule } from '../speakers/speakers.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { DeviceController } from './device.controller.js';
 import { DeviceRepository } from './device.repository.js';
 import { DeviceService } from './device.service.js';
+import { ReceiptsService } from './receipts.service.js';
 
 @Module({
-  imports: [SpeakersModule, StorageModule],
+  imports: [BroadcastsModule, SpeakersModule, StorageModule],
   controllers: [DeviceController],
-  providers: [DeviceRepository, DeviceService],
+  providers: [DeviceRepository, DeviceService, ReceiptsService],
 })
 export class DeviceModule {}

@@ -1,0 +1,72 @@
+import { BadRequestException, Injectable, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { AreasRepository } from '../areas/areas.repository.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthDevice } from '../auth/auth-user.js';
+import { DeliveriesRepository, type Receipt } from '../broadcasts/deliveries.repository.js';
+import { Clock } from '../common/clock.js';
+import { MAX_RECEIPTS_PER_BATCH, type ReceiptBatchDto, type ReceiptResult } from './device.dto.js';
+import { DeviceRepository } from './device.repository.js';
+
+/**
+ * What receivers report having played. A batch is all or nothing: if any broadcast in it is not
+ * addressed to the speaker, nothing is recorded and the answer (404) names those broadcasts, so
+ * the receiver can drop them and resend the rest — a receipt is never half-applied nor silently lost.
+ */
+@Injectable()
+export class ReceiptsService {
+  constructor(
+    private readonly device: DeviceRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly audit: AuditService,
+    private readonly areas: AreasRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async settle(caller: AuthDevice, batch: ReceiptBatchDto): Promise<ReceiptResult> {
+    if (batch.receipts.length > MAX_RECEIPTS_PER_BATCH) {
+      throw new PayloadTooLargeException(`at most ${MAX_RECEIPTS_PER_BATCH} receipts per request, got ${batch.receipts.length}: send them in several batches`);
+    }
+    const receipts = batch.receipts.map((dto, i): Receipt => {
+      const startedAt = new Date(dto.startedAt);
+      const finishedAt = dto.finishedAt ? new Date(dto.finishedAt) : null;
+      if (finishedAt && finishedAt < startedAt) throw new BadRequestException(`receipts.${i}.finishedAt is before its startedAt`);
+      return { broadcastId: dto.broadcastId, status: dto.status, startedAt, finishedAt, error: dto.error ?? null };
+    });
+
+    const broadcastIds = [...new Set(receipts.map((r) => r.broadcastId))];
+    const before = await this.device.deliveryStatuses(caller.speakerId, broadcastIds);
+    const unknownBroadcastIds = broadcastIds.filter((id) => !before.has(id));
+    if (unknownBroadcastIds.length) {
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `no delivery to this speaker for broadcast ${unknownBroadcastIds.join(', ')}; nothing in this batch was recorded`,
+        unknownBroadcastIds,
+      });
+    }
+
+    // Deliveries are never deleted, so none can have become unknown since the check above.
+    const { accepted, duplicates } = await this.deliveries.settleReceipts(caller.speakerId, receipts, this.clock.now());
+    await this.auditLateReceipts(caller, receipts, before);
+    return { accepted, duplicates };
+  }
+
+  /**
+   * A receipt for a delivery already finalised as `missed` changes figures that may have been
+   * reported: it goes on the audit trail.
+   */
+  private async auditLateReceipts(caller: AuthDevice, receipts: Receipt[], before: Map<string, string>): Promise<void> {
+    const seen = new Set<string>();
+    const areaPath = (await this.areas.pathOf(caller.communeId)) ?? undefined;
+    for (const receipt of receipts) {
+      if (before.get(receipt.broadcastId) !== 'missed' || seen.has(receipt.broadcastId)) continue;
+      seen.add(receipt.broadcastId);
+      await this.audit.record({
+        action: 'delivery.late_receipt',
+        resourceId: receipt.broadcastId,
+        areaPath,
+        details: { speakerId: caller.speakerId, status: receipt.status, startedAt: receipt.startedAt.toISOString() },
+      });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ReceiverFleet, type FleetOptions } from '../src/cli/receiver-fleet.js';
+import { AudioStorage } from '../src/storage/audio-storage.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { ffmpegCli } from './helpers/audio.js';
+import { areaPath, deliveryOf, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
+import { areaTree, createSpeaker } from './helpers/fixtures.js';
+
+/** The receiver simulator (src/cli) against a real server: it must download, check, wait, play and report. */
+describe('receiver simulator', () => {
+  let t: TestApp;
+  let tree: Awaited<ReturnType<typeof areaTree>>;
+  let communePath: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tree = await areaTree(t);
+    communePath = await areaPath(t, tree.communeA.id);
+  });
+  afterAll(() => t.close());
+
+  /** A ready segment whose rendition is a real 3 s MP3; `wrongSha` makes the queue advertise a bad checksum. */
+  async function segmentWithAudio(wrongSha = false) {
+    const id = randomUUID();
+    const path = t.app.get(AudioStorage).renditionPath(id);
+    await ffmpegCli(['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=3', '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3', path]);
+    const sha = createHash('sha256').update(await readFile(path)).digest('hex');
+    return insertSegment(t, { id, areaId: tree.province.id, areaPath: await areaPath(t, tree.province.id), durationSec: 3, renditionSha256: wrongSha ? 'f'.repeat(64) : sha });
+  }
+
+  /** An on-air broadcast starting `inMs` from now, with a pending delivery for each speaker. */
+  async function broadcastFor(speakers: Array<{ id: string }>, segment: { id: string; durationSec: number | null }, inMs: number) {
+    const broadcast = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communePath, status: 'on_air', startsAt: new Date(Date.now() + inMs), segments: [segment], repeat: 2, gapSec: 1 });
+    for (const s of speakers) await insertDelivery(t, { broadcastId: broadcast.id, speakerId: s.id, communeId: tree.communeA.id });
+    return broadcast;
+  }
+
+  const fleetOptions = (tokens: string[], extra: Partial<FleetOptions>): FleetOptions => ({
+    base: t.url, tokens, pollSec: 1, speed: 60, failRate: 0, offlineRate: 0, durationSec: 4, batch: 100, ...extra,
+  });
+
+  it('plays on time and reports; offline receivers report late or never', async () => {
+    const speakers = [];
+    for (let i = 0; i < 4; i++) speakers.push(await createSpeaker(t, t.adminToken, tree.communeA.id));
+    const segment = await segmentWithAudio();
+    const broadcast = await broadcastFor(speakers, segment, 2000);
+
+    // The first half go offline after one poll: [0] comes back at the end, [1] never does.
+    const stats = await new ReceiverFleet(fleetOptions(speakers.map((s) => s.deviceToken), { offlineRate: 0.5 })).run();
+
+    expect(stats).toMatchObject({ downloads: 4, checksumMismatches: 0, plays: 4, accepted: 3, duplicates: 0, refused: 0, postErrors: 0, unsent: 1 });
+    for (const s of [speakers[0], speakers[2], speakers[3]]) {
+      const delivery = await deliveryOf(t, broadcast.id, s.id);
+      expect(delivery?.status).toBe('played');
+      // It waited for startsAt, then played 2 x 3 s + 1 s gap at x60 (~117 ms).
+      expect(delivery!.startedAt!.getTime()).toBeGreaterThanOrEqual(broadcast.startsAt.getTime() - 50);
+      expect(delivery!.finishedAt!.getTime() - delivery!.startedAt!.getTime()).toBeGreaterThanOrEqual(100);
+    }
+    expect((await deliveryOf(t, broadcast.id, speakers[1].id))?.status).toBe('pending');
+  }, 30_000);
+
+  it('reports failures: simulated faults and audio that does not match its checksum', async () => {
+    const [a, b] = [await createSpeaker(t, t.adminToken, tree.communeA.id), await createSpeaker(t, t.adminToken, tree.communeA.id)];
+    const good = await segmentWithAudio();
+    const faulty = await broadcastFor([a], good, 500);
+    const stats = await new ReceiverFleet(fleetOptions([a.deviceToken], { failRate: 1, durationSec: 2 })).run();
+    expect(stats).toMatchObject({ plays: 1, accepted: 1 });
+    expect(await deliveryOf(t, faulty.id, a.id)).toMatchObject({ status: 'failed', error: 'simulated amplifier fault' });
+
+    const corrupt = await segmentWithAudio(true);
+    const mismatched = await broadcastFor([b], corrupt, 500);
+    const second = await new ReceiverFleet(fleetOptions([b.deviceToken], { durationSec: 2 })).run();
+    expect(second).toMatchObject({ downloads: 1, checksumMismatches: 1, accepted: 1 });
+    expect(await deliveryOf(t, mismatched.id, b.id)).toMatchObject({ status: 'failed', error: 'audio checksum mismatch' });
+  }, 30_000);
+});
