@@ -1,5 +1,5 @@
 import type { FunctionComponent } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LangSwitch, Loading, ErrorText } from './components/ui';
 import { WorkspaceContext } from './context';
 import { getAll } from './hooks';
@@ -43,14 +43,9 @@ function Console({ session }: { session: Session }) {
   const [areas, setAreas] = useState<Area[] | null>(null);
   const [areasError, setAreasError] = useState<unknown>(null);
   const [menuOpen, setMenuOpen] = useState(false);
-  const reloadAreas = useCallback(async () => {
-    try {
-      setAreas(await getAll<Area>('/areas'));
-    } catch (error) {
-      setAreasError(error);
-    }
+  useEffect(() => {
+    getAll<Area>('/areas').then(setAreas, setAreasError);
   }, []);
-  useEffect(() => void reloadAreas(), [reloadAreas]);
 
   const pages = PAGES.filter((page) => page.allowed(user.role));
   const current = pages.find((page) => path === page.path || path.startsWith(`${page.path}/`));
@@ -64,7 +59,7 @@ function Console({ session }: { session: Session }) {
 
   const View = current ? PAGE_VIEWS[current.name] : null;
   return (
-    <WorkspaceContext.Provider value={areas ? { user, areas, reloadAreas } : null}>
+    <WorkspaceContext.Provider value={areas ? { user, areas } : null}>
       <a class="skip-link" href="#main">{t('common.skipToContent')}</a>
       <header class="topbar">
         <a class="brand" href="/" onClick={(e) => (e.preventDefault(), navigate(homePath(user.role)))}>
@@ -98,6 +93,10 @@ function Console({ session }: { session: Session }) {
         <ErrorText error={areasError} />
         {!areas ? <Loading show /> : View && <View />}
       </main>
+      <footer class="footer">
+        <a href="/api/docs">{t('nav.apiDocs')}</a>
+        {user.role === 'admin' && <a href="/admin/queues">{t('nav.queues')}</a>}
+      </footer>
     </WorkspaceContext.Provider>
   );
 }

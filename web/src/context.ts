@@ -6,7 +6,6 @@ import type { Area, User } from './types';
 export interface Workspace {
   user: User;
   areas: Area[];
-  reloadAreas(): Promise<void>;
 }
 
 export const WorkspaceContext = createContext<Workspace | null>(null);

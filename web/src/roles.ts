@@ -10,7 +10,6 @@ export const can = {
   emergency: (role: Role) => STAFF.includes(role),
   readReports: (role: Role) => [...STAFF, 'auditor'].includes(role),
   readAudit: (role: Role) => role === 'admin' || role === 'auditor',
-  listUsers: (role: Role) => [...STAFF, 'auditor'].includes(role),
 };
 
 export type PageName = 'library' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'emergency';

@@ -46,6 +46,8 @@ export const en: Record<keyof typeof vi, string> = {
   'nav.reports': 'Reports',
   'nav.audit': 'Audit trail',
   'nav.emergency': 'Emergency',
+  'nav.apiDocs': 'API documentation',
+  'nav.queues': 'Queue dashboard',
 
   'role.admin': 'Administrator',
   'role.district_staff': 'District staff',

@@ -44,6 +44,8 @@ export const vi = {
   'nav.reports': 'Báo cáo',
   'nav.audit': 'Nhật ký hệ thống',
   'nav.emergency': 'Phát khẩn cấp',
+  'nav.apiDocs': 'Tài liệu API',
+  'nav.queues': 'Hàng đợi xử lý',
 
   'role.admin': 'Quản trị hệ thống',
   'role.district_staff': 'Cán bộ văn hoá – thông tin',

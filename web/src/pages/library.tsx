@@ -9,7 +9,7 @@ import { formatDateTime, formatDuration, zonedToDate } from '../time';
 import type { Segment, SegmentStatus } from '../types';
 
 /** The languages of SPEC (Vietnamese and the ethnic-minority languages on air); others can be typed. */
-export const LANGUAGES = ['vi', 'hmn', 'tay', 'th', 'km'];
+const LANGUAGES = ['vi', 'hmn', 'tay', 'th', 'km'];
 const TOPICS = ['social-insurance', 'health-insurance', 'disaster-warning', 'public-health', 'agriculture', 'security'];
 const STATUSES: SegmentStatus[] = ['processing', 'ready', 'failed', 'retired'];
 const POLL_MS = 2000;
