@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
