@@ -130,6 +130,14 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await expect(row.textContent()).resolves.toMatch(/-2[2-4]\.\d LUFS/);
     await expect(row.textContent()).resolves.toContain('Chờ duyệt');
     await browser.screenshot('02-library-ready');
+
+    // The same file again: refused as a duplicate, and the existing clip is pointed out.
+    await form.getByLabel('Tệp âm thanh').setInputFiles(clip);
+    await form.getByLabel('Tiêu đề').fill('Bản trùng');
+    await form.getByRole('button', { name: 'Tải lên', exact: true }).click();
+    await form.getByRole('alert').getByText('Tệp này đã có trong thư viện').waitFor();
+    await expect(row.getAttribute('class')).resolves.toContain('highlight');
+    await expect(page.locator('tr', { hasText: 'Bản trùng' }).count()).resolves.toBe(0);
   });
 
   it('plays the rendition in the browser (fetched with the bearer token) and approves the clip', async () => {

@@ -54,7 +54,7 @@ export function LibraryPage() {
         <h1 id="library-title">{t('nav.library')}</h1>
         {!manage && <p class="muted">{t('library.readOnly')}</p>}
       </div>
-      {manage && <UploadForm topics={topics} languages={languages} onUploaded={(id) => (setHighlight(id), segments.reload())} onDuplicate={setHighlight} />}
+      {manage && <UploadForm topics={topics} languages={languages} onStart={() => setHighlight(null)} onUploaded={(id) => (setHighlight(id), segments.reload())} onDuplicate={setHighlight} />}
 
       <div class="card">
         <form class="filters" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
@@ -141,7 +141,7 @@ export function languageName(code: string, t: ReturnType<typeof useI18n>['t']): 
   return LANGUAGES.includes(code) ? t(`language.${code}` as 'language.vi') : code;
 }
 
-function UploadForm(props: { topics: string[]; languages: string[]; onUploaded(id: string): void; onDuplicate(id: string): void }) {
+function UploadForm(props: { topics: string[]; languages: string[]; onStart(): void; onUploaded(id: string): void; onDuplicate(id: string): void }) {
   const { t } = useI18n();
   const fileRef = useRef<HTMLInputElement>(null);
   const [fields, setFields] = useState({ title: '', topic: '', language: 'vi', validFrom: '', validUntil: '' });
@@ -165,6 +165,7 @@ function UploadForm(props: { topics: string[]; languages: string[]; onUploaded(i
     setError(null);
     setDone(null);
     setProgress(0);
+    props.onStart();
     try {
       const segment = await upload<Segment>('/segments', form, setProgress).done;
       setDone(segment.title);
