@@ -49,7 +49,7 @@ describe('receiver simulator', () => {
     // The first half go offline after one poll: [0] comes back at the end, [1] never does.
     const stats = await new ReceiverFleet(fleetOptions(speakers.map((s) => s.deviceToken), { offlineRate: 0.5 })).run();
 
-    expect(stats).toMatchObject({ downloads: 4, checksumMismatches: 0, plays: 4, accepted: 3, duplicates: 0, refused: 0, postErrors: 0, unsent: 1 });
+    expect(stats).toMatchObject({ downloads: 4, checksumMismatches: 0, plays: 4, failures: 0, accepted: 3, duplicates: 0, refused: 0, postErrors: 0, unsent: 1 });
     for (const s of [speakers[0], speakers[2], speakers[3]]) {
       const delivery = await deliveryOf(t, broadcast.id, s.id);
       expect(delivery?.status).toBe('played');
@@ -65,7 +65,7 @@ describe('receiver simulator', () => {
     const good = await segmentWithAudio();
     const faulty = await broadcastFor([a], good, 500);
     const stats = await new ReceiverFleet(fleetOptions([a.deviceToken], { failRate: 1, durationSec: 2 })).run();
-    expect(stats).toMatchObject({ plays: 1, accepted: 1 });
+    expect(stats).toMatchObject({ plays: 1, failures: 1, accepted: 1 });
     expect(await deliveryOf(t, faulty.id, a.id)).toMatchObject({ status: 'failed', error: 'simulated amplifier fault' });
 
     const corrupt = await segmentWithAudio(true);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** One item of GET /device/queue, as a receiver sees it. */
@@ -29,7 +30,7 @@ export interface FleetOptions {
   speed: number;
   /** Share of plays that fail (reported as `failed`). */
   failRate: number;
-  /** Share of receivers that go offline after their first poll: half post their receipts late (at the end), half never. */
+  /** Share of receivers that go offline once they have something to play: half post their receipts late (at the end of the run), half never. */
   offlineRate: number;
   /** Stop polling after this many seconds, then flush what can be flushed. */
   durationSec: number;
@@ -44,6 +45,8 @@ export interface FleetStats {
   downloads: number;
   checksumMismatches: number;
   plays: number;
+  /** Plays reported as failed (simulated faults, bad checksums). */
+  failures: number;
   receiptsSent: number;
   accepted: number;
   duplicates: number;
@@ -58,12 +61,13 @@ type Behaviour = 'online' | 'late' | 'gone';
 
 /** A fleet of simulated loudspeaker receivers: poll, cache and verify audio, play on time, report. */
 export class ReceiverFleet {
-  readonly stats: FleetStats = { polls: 0, pollErrors: 0, downloads: 0, checksumMismatches: 0, plays: 0, receiptsSent: 0, accepted: 0, duplicates: 0, refused: 0, postErrors: 0, unsent: 0 };
+  readonly stats: FleetStats = { polls: 0, pollErrors: 0, downloads: 0, checksumMismatches: 0, plays: 0, failures: 0, receiptsSent: 0, accepted: 0, duplicates: 0, refused: 0, postErrors: 0, unsent: 0 };
   private readonly receivers: Receiver[];
   /** Ends the waits of plays still in progress when the run is over. */
   private readonly stop = new AbortController();
 
   constructor(readonly options: FleetOptions) {
+    setMaxListeners(0, this.stop.signal); // every play in progress waits on it
     const offline = Math.round(options.tokens.length * options.offlineRate);
     this.receivers = options.tokens.map((token, i) => new Receiver(this, token, i < offline ? (i % 2 ? 'gone' : 'late') : 'online'));
   }
@@ -108,7 +112,7 @@ class Receiver {
     await sleep(Math.random() * Math.min(pollSec * 1000, until - Date.now())); // receivers do not all poll in step
     while (Date.now() < until) {
       await this.poll();
-      if (this.behaviour !== 'online') break; // offline from here on: plays from its cache only
+      if (this.behaviour !== 'online' && this.planned.size) break; // offline from here on: plays from its cache only
       await this.flush(false);
       await sleep(Math.min(pollSec * 1000, Math.max(0, until - Date.now())));
     }
@@ -149,6 +153,7 @@ class Receiver {
     const receipt: ReceiptBody = { broadcastId: item.broadcastId, status: 'played', startedAt: startedAt.toISOString(), finishedAt: new Date(serverNow()).toISOString() };
     if (!verified.every(Boolean)) Object.assign(receipt, { status: 'failed', error: 'audio checksum mismatch' });
     else if (Math.random() < this.fleet.options.failRate) Object.assign(receipt, { status: 'failed', error: 'simulated amplifier fault' });
+    if (receipt.status === 'failed') this.fleet.stats.failures++;
     this.outbox.push(receipt);
   }
 

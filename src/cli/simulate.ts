@@ -10,7 +10,7 @@
  * every `--poll` seconds (default 30), downloads and checks every segment's sha256, waits for
  * startsAt by the server's clock, "plays" for the broadcast's length (divided by `--speed`), and
  * posts receipts in batches of `--batch` (default 100); `--fail-rate` of plays fail, `--offline-rate`
- * of receivers go offline after their first poll (half report late, at the end of the run; half never).
+ * of receivers go offline once they have something to play (half report late, at the end of the run; half never).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -85,7 +85,7 @@ async function deviceTokens(): Promise<string[]> {
 }
 
 const summary = (s: FleetStats) =>
-  `polls ${s.polls} (errors ${s.pollErrors}), downloads ${s.downloads} (checksum mismatches ${s.checksumMismatches}), plays ${s.plays}, ` +
+  `polls ${s.polls} (errors ${s.pollErrors}), downloads ${s.downloads} (checksum mismatches ${s.checksumMismatches}), plays ${s.plays} (failed ${s.failures}), ` +
   `receipts sent ${s.receiptsSent}: accepted ${s.accepted}, duplicates ${s.duplicates}, refused ${s.refused}; post errors ${s.postErrors}, unsent ${s.unsent}`;
 
 async function main(): Promise<void> {
