@@ -7,9 +7,10 @@
  * the load. Seeded: 50 communes x 100 speakers, each commune with one broadcast on air (a pending
  * delivery per speaker), three scheduled within the lookahead, one beyond it, and a week of history
  * (4 finished broadcasts a day with played deliveries) that the index must skip.
- * Two measurements: closed loop (64 connections, as fast as answers come) for the maximum rate, then
- * open loop at the target rate for the latency a fleet polling at that rate would see (requests
- * timed from when they were due, so a stalled server cannot hide its queue).
+ * Measurements: closed loop (64 connections, as fast as answers come) for the maximum rate; then
+ * open loop at the target rate and at 1,000/s (every speaker polling every 5 s) for the latency a
+ * fleet polling at that rate sees (requests timed from when they were due, so a stalled server
+ * cannot hide its queue).
  * LOA_BENCH_SERVER_FLAGS passes node flags to the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  */
 import { randomUUID } from 'node:crypto';
@@ -66,6 +67,8 @@ export async function run(): Promise<void> {
     report('closed loop, 64 connections', closed);
     const open = await load({ url: server.url, connections: 256, seconds: 15, rate: TARGET.rps, next: poll });
     report(`open loop at ${fmt(TARGET.rps)} req/s`, open);
+    // For scale: the whole fleet polling every 5 s.
+    report(`open loop at ${fmt(SPEAKERS / 5)} req/s`, await load({ url: server.url, connections: 256, seconds: 15, rate: SPEAKERS / 5, next: poll }));
 
     console.log(`\n  max throughput  ${fmt(closed.rps)} req/s   (target >= ${fmt(TARGET.rps)})  ${closed.rps >= TARGET.rps ? 'OK' : 'BELOW TARGET'}`);
     const sustained = !open.overloaded && open.rps >= TARGET.rps * 0.97;
