@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthDevice } from '../auth/auth-user.js';
@@ -26,6 +26,7 @@ export class DeviceService {
   /** Last lastSeenAt write per speaker: polls every few seconds need not each cost a database write. */
   private readonly seenWrittenAt = new Map<string, number>();
   private readonly renditionCache = new Map<string, Rendition>();
+  private readonly logger = new Logger(DeviceService.name);
 
   constructor(
     private readonly device: DeviceRepository,
@@ -104,6 +105,12 @@ export class DeviceService {
     const last = this.seenWrittenAt.get(speakerId);
     if (last !== undefined && now.getTime() - last < interval) return;
     this.seenWrittenAt.set(speakerId, now.getTime());
-    await this.speakers.markSeen(speakerId, now);
+    try {
+      await this.speakers.markSeen(speakerId, now);
+    } catch (error) {
+      // The receiver still gets its queue; the next poll tries again.
+      this.seenWrittenAt.delete(speakerId);
+      this.logger.warn(`could not mark speaker ${speakerId} seen: ${(error as Error).message}`);
+    }
   }
 }
