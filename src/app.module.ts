@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DeviceModule } from './device/device.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { ReportsWorkerModule } from './reports/reports-worker.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SchedulerWorkerModule } from './schedules/scheduler-worker.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
@@ -23,7 +24,7 @@ import { UsersModule } from './users/users.module.js';
 export class AppModule {
   /** The whole application; queue workers and the scheduler tick join only in the `worker` role. */
   static forConfig(config: AppConfig, redisUrl: string): DynamicModule {
-    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule, SchedulerWorkerModule] : [];
+    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule, SchedulerWorkerModule, ReportsWorkerModule] : [];
     return {
       module: AppModule,
       imports: [

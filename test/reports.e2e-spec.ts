@@ -4,6 +4,10 @@ import { AreaEntity } from '../src/areas/area.entity.js';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveriesRepository, type DeliveryTarget } from '../src/broadcasts/deliveries.repository.js';
 import { DeliveryEntity, type DeliveryStatus } from '../src/broadcasts/delivery.entity.js';
+import { WriteTransactions } from '../src/broadcasts/write-transactions.js';
+import { RollupFolder } from '../src/reports/rollup-folder.js';
+import { RollupJournalEntity, RollupStateEntity } from '../src/reports/rollup.entities.js';
+import { RollupsRepository } from '../src/reports/rollups.repository.js';
 import { SegmentEntity } from '../src/segments/segment.entity.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { insertBroadcast, insertSegment } from './helpers/device-rows.js';
@@ -12,7 +16,8 @@ import { areaTree, auth, createArea, createSpeaker, createUser } from './helpers
 /**
  * Report maths against a hand-built history written through the real write path (DeliveriesRepository:
  * createPending, settleReceipts, markMissed), compared with the raw deliveries. Only the api role runs,
- * so no finaliser touches the fixture behind the test's back.
+ * so no finaliser touches the fixture behind the test's back, and receipts stay in the rollup journal
+ * until the test folds them.
  */
 const GROUPS = ['day', 'commune', 'segment', 'topic', 'speaker'] as const;
 type Group = (typeof GROUPS)[number];
@@ -237,6 +242,23 @@ describe('GET /reports/deliveries', () => {
     expect(after.body.items.find((i: Expected) => i.key === speakers.a3.id)).toMatchObject({ missed: 0, played: 1, playedRatio: 1, airtimeSec: 2 * 150.5 + 30 });
     const day = await get(t.adminToken, { ...window, groupBy: 'day' });
     expect(day.body.items).toEqual([expect.objectContaining({ key: '2025-03-01', targeted: 3, played: 2, failed: 1, missed: 0 })]);
+  });
+
+  it('reads the same figures once the worker folds the receipt journal into the rollups', async () => {
+    const db = t.app.get(DataSource);
+    const journal = () => db.getRepository(RollupJournalEntity).count();
+    const queries = GROUPS.flatMap((groupBy) => windows.map(([, window]) => ({ groupBy, ...window })));
+    const before = await Promise.all(queries.map((q) => get(t.adminToken, q)));
+    expect(await journal()).toBeGreaterThan(0);
+    const folder = new RollupFolder(t.app.get(RollupsRepository), t.app.get(WriteTransactions, { strict: false }), db);
+    const folding = folder.foldAll();
+    const during = await Promise.all(queries.map((q) => get(t.adminToken, q)));
+    expect(await folding).toBeGreaterThan(0);
+    expect(await journal()).toBe(0);
+    const after = await Promise.all(queries.map((q) => get(t.adminToken, q)));
+    expect(during.map((r) => r.body)).toEqual(before.map((r) => r.body));
+    expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
+    expect(await db.getRepository(RollupStateEntity).findOneByOrFail({ id: 1 })).toMatchObject({ generation: 2 });
   });
 
   it('lists receivers worst first, with their played ratio and last contact', async () => {

@@ -7,7 +7,9 @@ import { DeliveryEntity, type DeliveryStatus } from '../broadcasts/delivery.enti
 import { SegmentEntity } from '../segments/segment.entity.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
 import { BroadcastFactsLoader, chunks } from './broadcast-facts.js';
-import { AreaRollupEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
+import { AreaRollupEntity, RollupJournalEntity, RollupStateEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
+import { decodeTransitions, RollupsRepository } from './rollups.repository.js';
+import { PendingRollups } from './pending-rollups.js';
 import { COUNTER_NAMES, type BroadcastFacts, type DeliveryCounters } from './rollup-rows.js';
 import type { BucketRange, RawWindow } from './time-cover.js';
 
@@ -35,7 +37,19 @@ function counters(row: Record<string, unknown>): KeyedCounters {
 /** Reads for the delivery reports: sums of rollup rows per bucket range, and raw deliveries for the ragged ends. */
 @Injectable()
 export class ReportsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly facts: BroadcastFactsLoader) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly facts: BroadcastFactsLoader, private readonly rollups: RollupsRepository) {}
+
+  /** Odd while a fold of the journal into the rollups is under way; changes with every fold. */
+  async generation(): Promise<number> {
+    const state = await this.db.getRepository(RollupStateEntity).findOneBy({ id: 1 });
+    return state?.generation ?? 0;
+  }
+
+  /** Transitions still in the journal, as rollup rows. */
+  async pending(): Promise<PendingRollups> {
+    const journal = await this.db.getRepository(RollupJournalEntity).find({ select: { id: true, transitions: true } });
+    return new PendingRollups(await this.rollups.rowsOf(this.db.manager, journal.flatMap((row) => decodeTransitions(row.transitions))));
+  }
 
   /** The first and last broadcast start on record: bounds an open-ended report. */
   async startsAtExtent(): Promise<{ from: number; to: number } | null> {

@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { inScope, notFoundUnless } from '../auth/scope.js';
@@ -6,6 +7,7 @@ import { iso } from '../common/iso.js';
 import { GRAIN_MATH, type Grain } from './buckets.js';
 import type { DeliveryReportItem, DeliveryReportQuery, ReportGroup } from './report.dto.js';
 import { dayBucketsAreDaysIn, dayKey, dayLabel } from './report-days.js';
+import { PendingRollups } from './pending-rollups.js';
 import { ReportTotals } from './report-totals.js';
 import { ReportsRepository, type KeyedCounters } from './reports.repository.js';
 import { AREA_GRAINS, SPEAKER_GRAINS, type BroadcastFacts, type DeliveryCounters } from './rollup-rows.js';
@@ -26,8 +28,15 @@ interface Window {
 
 interface GroupReader {
   grains(window: Window, tz: string): readonly Grain[];
+  /** Stored rollup rows of the range. */
   rollups(scope: Scope, range: BucketRange): Promise<KeyedCounters[]>;
+  /** The same for the journal not folded in yet. */
+  pending(rows: PendingRollups, scope: Scope, range: BucketRange): KeyedCounters[];
 }
+
+/** A fold moves counts from the journal to the rollups; a report that read across one reads again. */
+const READ_ATTEMPTS = 50;
+const FOLD_WAIT_MS = 10;
 
 /**
  * Delivery reports: whole buckets from the rollups, ragged ends from the raw deliveries, so counts equal
@@ -42,14 +51,29 @@ export class ReportsService {
     const scope = await this.scopeOf(user, query.areaId);
     const window = await this.windowOf(query);
     if (!window || !scope.areaIds.length) return [];
-    const totals = new ReportTotals();
-    const tz = query.tz;
-    const cover = coverRange(window.from, window.to, this.readers[query.groupBy].grains(window, tz));
-    for (const range of cover.ranges) {
-      for (const row of await this.readers[query.groupBy].rollups(scope, range)) totals.addRollup(query.groupBy === 'day' ? dayKey(Number(row.key), tz) : row.key, row);
+    for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+      const generation = await this.reports.generation();
+      if (generation % 2 === 0) {
+        const totals = await this.totals(query, scope, window);
+        if ((await this.reports.generation()) === generation) return this.items(query.groupBy, totals.entries());
+      }
+      await sleep(FOLD_WAIT_MS);
     }
-    for (const raw of cover.raw) await this.addRaw(totals, query.groupBy, scope, raw, tz);
-    return this.items(query.groupBy, totals.entries());
+    throw new ServiceUnavailableException('the report figures are being updated; try again in a moment');
+  }
+
+  /** Whole buckets from the rollups and the journal, ragged ends from the raw deliveries. */
+  private async totals(query: DeliveryReportQuery, scope: Scope, window: Window): Promise<ReportTotals> {
+    const { groupBy, tz } = query;
+    const reader = this.readers[groupBy];
+    const totals = new ReportTotals();
+    const pending = await this.reports.pending();
+    const cover = coverRange(window.from, window.to, reader.grains(window, tz));
+    for (const range of cover.ranges) {
+      for (const row of [...(await reader.rollups(scope, range)), ...reader.pending(pending, scope, range)]) totals.addRollup(groupBy === 'day' ? dayKey(Number(row.key), tz) : row.key, row);
+    }
+    for (const raw of cover.raw) await this.addRaw(totals, groupBy, scope, raw, tz);
+    return totals;
   }
 
   private readonly readers: Record<ReportGroup, GroupReader> = {
@@ -57,11 +81,28 @@ export class ReportsService {
       // Day rows serve only zones whose days they are; other zones sum quarter-hours (any offset is whole quarters).
       grains: (w, tz) => (dayBucketsAreDaysIn(tz, Math.max(w.from, w.extent.from), Math.min(w.to, w.extent.to)) ? ['d', 'q'] : ['q']),
       rollups: (scope, range) => this.reports.areaBuckets(scope.areaIds, range),
+      pending: (rows, scope, range) => rows.areaBuckets(scope.areaIds, range),
     },
-    commune: { grains: () => AREA_GRAINS, rollups: (scope, range) => this.reports.communes(scope.pathPrefix, range) },
-    segment: { grains: () => AREA_GRAINS, rollups: (scope, range) => this.reports.segments(scope.areaIds, range, 'segment') },
-    topic: { grains: () => AREA_GRAINS, rollups: (scope, range) => this.reports.segments(scope.areaIds, range, 'topic') },
-    speaker: { grains: () => SPEAKER_GRAINS, rollups: (scope, range) => this.reports.speakers(scope.pathPrefix, range) },
+    commune: {
+      grains: () => AREA_GRAINS,
+      rollups: (scope, range) => this.reports.communes(scope.pathPrefix, range),
+      pending: (rows, scope, range) => rows.communes(scope.pathPrefix, range),
+    },
+    segment: {
+      grains: () => AREA_GRAINS,
+      rollups: (scope, range) => this.reports.segments(scope.areaIds, range, 'segment'),
+      pending: (rows, scope, range) => rows.segments(scope.areaIds, range, 'segment'),
+    },
+    topic: {
+      grains: () => AREA_GRAINS,
+      rollups: (scope, range) => this.reports.segments(scope.areaIds, range, 'topic'),
+      pending: (rows, scope, range) => rows.segments(scope.areaIds, range, 'topic'),
+    },
+    speaker: {
+      grains: () => SPEAKER_GRAINS,
+      rollups: (scope, range) => this.reports.speakers(scope.pathPrefix, range),
+      pending: (rows, scope, range) => rows.speakers(scope.pathPrefix, range),
+    },
   };
 
   private async addRaw(totals: ReportTotals, groupBy: ReportGroup, scope: Scope, window: RawWindow, tz: string): Promise<void> {

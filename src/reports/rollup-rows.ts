@@ -70,6 +70,8 @@ export interface AreaRollupRow extends DeliveryCounters {
   grain: Grain;
   bucket: number;
   areaPath: string;
+  /** The delivery's commune itself rather than an area above it (not stored: the areas table knows). */
+  isCommune: boolean;
 }
 
 /** Per segment; the topic* counters hold what groupBy topic adds up (a delivery once per topic). */
@@ -161,7 +163,7 @@ export function rollupRows(input: RollupInput): RollupRows {
       for (const [grain, bucket] of bucketsOf(broadcast.startsAt, AREA_GRAINS)) {
         const key = `${areaId}\n${grain}\n${bucket}`;
         let row = areas.get(key);
-        if (!row) areas.set(key, (row = { areaId, grain, bucket, areaPath, ...zeroCounters() }));
+        if (!row) areas.set(key, (row = { areaId, grain, bucket, areaPath, isCommune: areaId === communeId, ...zeroCounters() }));
         addCounts(row, counts, broadcasts, broadcast.airtimeMs);
         for (const segment of broadcast.segments) {
           const segmentKey = `${key}\n${segment.segmentId}`;

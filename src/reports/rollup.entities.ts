@@ -76,4 +76,26 @@ export class BroadcastCommuneEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) communeId: string;
 }
 
-export const ROLLUP_ENTITIES = [AreaRollupEntity, SegmentRollupEntity, SpeakerRollupEntity, BroadcastCommuneEntity];
+/**
+ * Receipts and finalisations not yet folded into the rollups: one row per write transaction, holding its
+ * status changes (see RollupsRepository). Reports add these to the rollups; a worker folds them in.
+ */
+@Entity('report_rollup_journal')
+export class RollupJournalEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  /** JSON [[broadcastId, speakerId, communeId, from, to], ...]. */
+  @Column({ type: 'text' }) transitions: string;
+  @CountColumn() createdAt: number;
+}
+
+/**
+ * One row (id 1): `generation` goes up by one when a fold starts and by one when it ends (odd while a
+ * fold runs), so a report that read journal and rollups across a fold can tell and read again.
+ */
+@Entity('report_rollup_state')
+export class RollupStateEntity {
+  @PrimaryColumn({ type: 'int' }) id: number;
+  @CountColumn() generation: number;
+}
+
+export const ROLLUP_ENTITIES = [AreaRollupEntity, SegmentRollupEntity, SpeakerRollupEntity, BroadcastCommuneEntity, RollupJournalEntity, RollupStateEntity];

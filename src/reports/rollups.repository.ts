@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import type { DeliveryTransition } from '../broadcasts/delivery-transition.js';
+import type { DeliveryStatus } from '../broadcasts/delivery.entity.js';
+import { newId } from '../common/ids.js';
 import { BroadcastFactsLoader, chunks, distinct } from './broadcast-facts.js';
-import { AreaRollupEntity, BroadcastCommuneEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
-import { firstDeliveryAreas, rollupRows, type AreaRollupRow, type SegmentRollupRow, type SpeakerRollupRow } from './rollup-rows.js';
-import { upsertIncrements, type IncrementUpsert } from './sql.js';
+import { AreaRollupEntity, BroadcastCommuneEntity, RollupJournalEntity, RollupStateEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
+import { firstDeliveryAreas, rollupRows, type AreaRollupRow, type RollupRows, type SegmentRollupRow, type SpeakerRollupRow } from './rollup-rows.js';
+import { placeholder, tableName, upsertIncrements, type IncrementUpsert } from './sql.js';
 
 const STATUS = ['targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'] as const;
 const AREA_UPSERT: IncrementUpsert<AreaRollupRow> = { entity: AreaRollupEntity, keys: ['areaId', 'grain', 'bucket'], fixed: ['areaPath'], counters: ['broadcasts', ...STATUS] };
@@ -13,17 +15,68 @@ const SEGMENT_UPSERT: IncrementUpsert<SegmentRollupRow> = {
   counters: ['broadcasts', ...STATUS, 'topicBroadcasts', 'topicTargeted', 'topicPending', 'topicPlayed', 'topicFailed', 'topicMissed'],
 };
 const SPEAKER_UPSERT: IncrementUpsert<SpeakerRollupRow> = { entity: SpeakerRollupEntity, keys: ['communeId', 'grain', 'bucket', 'speakerId'], fixed: ['areaPath'], counters: STATUS };
+const STATE_UPSERT: IncrementUpsert<RollupStateEntity> = { entity: RollupStateEntity, keys: ['id'], fixed: [], counters: ['generation'] };
+/** A fold stops taking journal rows past this many transitions, to keep its write transaction short. */
+const FOLD_TRANSITIONS = 5000;
+
+type EncodedTransition = [string, string, string, DeliveryStatus, DeliveryStatus];
+
+const encode = (transitions: DeliveryTransition[]): string => JSON.stringify(transitions.map((t) => [t.broadcastId, t.speakerId, t.communeId, t.from, t.to]));
+export const decodeTransitions = (text: string): DeliveryTransition[] =>
+  (JSON.parse(text) as EncodedTransition[]).map(([broadcastId, speakerId, communeId, from, to]) => ({ broadcastId, speakerId, communeId, from, to }));
 
 /**
- * Keeps the report rollups equal to the deliveries: every delivery status change calls apply() inside
- * the transaction that makes it, so a report never sees one without the other and a rolled-back change
- * leaves no trace. Work per call: a few cached lookups and three multi-row upserts.
+ * Keeps the report rollups equal to the deliveries. Every delivery status change calls apply() inside
+ * the transaction that makes it, so a change and its record commit or roll back together:
+ * - a dispatch (new deliveries) is folded into the rollups at once: area, segment and speaker rows;
+ * - receipts and finalisations, the hot path (thousands a second at bulletin time), are written to the
+ *   journal as one row per transaction, and a worker folds the journal in (RollupFolder), many
+ *   receipts of a broadcast at a time. Reports add the journal to the rollups, so they stay exact.
  */
 @Injectable()
 export class RollupsRepository {
   constructor(private readonly facts: BroadcastFactsLoader) {}
 
   async apply(manager: EntityManager, transitions: DeliveryTransition[]): Promise<void> {
+    if (!transitions.length) return;
+    if (transitions.some((t) => t.from === null)) return this.fold(manager, transitions);
+    const values = [1, 2, 3].map((n) => placeholder(manager, n)).join(', ');
+    await manager.query(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("id", "transitions", "createdAt") VALUES (${values})`, [newId(), encode(transitions), Date.now()]);
+  }
+
+  /** The rollup rows of transitions, without writing them: what reports add for the journal. */
+  async rowsOf(manager: EntityManager, transitions: DeliveryTransition[]): Promise<RollupRows> {
+    const broadcasts = await this.facts.broadcastFacts(manager, distinct(transitions.map((t) => t.broadcastId)));
+    const communePaths = await this.facts.communePaths(manager, distinct(transitions.map((t) => t.communeId)));
+    return rollupRows({ transitions, broadcasts, communePaths, firstDeliveryAreas: new Map() });
+  }
+
+  async journalWaiting(manager: EntityManager): Promise<boolean> {
+    return !!(await manager.getRepository(RollupJournalEntity).createQueryBuilder('j').select('j.id', 'id').limit(1).getRawOne());
+  }
+
+  /**
+   * Folds the oldest journal rows into the rollups and deletes them, in the caller's write transaction
+   * (serialised on SQLite; on PostgreSQL the state row's lock keeps folds one at a time). The state's
+   * generation is odd for the fold's duration. Answers how many journal rows were folded.
+   */
+  async foldJournal(manager: EntityManager): Promise<number> {
+    await upsertIncrements(manager, STATE_UPSERT, [{ id: 1, generation: 1 }]);
+    const rows = await manager.getRepository(RollupJournalEntity).find({ order: { id: 'ASC' }, take: 500 });
+    const taken: RollupJournalEntity[] = [];
+    const transitions: DeliveryTransition[] = [];
+    for (const row of rows) {
+      if (taken.length && transitions.length >= FOLD_TRANSITIONS) break;
+      taken.push(row);
+      transitions.push(...decodeTransitions(row.transitions));
+    }
+    await this.fold(manager, transitions);
+    for (const ids of chunks(taken.map((r) => r.id))) await manager.delete(RollupJournalEntity, { id: In(ids) });
+    await upsertIncrements(manager, STATE_UPSERT, [{ id: 1, generation: 1 }]);
+    return taken.length;
+  }
+
+  private async fold(manager: EntityManager, transitions: DeliveryTransition[]): Promise<void> {
     if (!transitions.length) return;
     const broadcasts = await this.facts.broadcastFacts(manager, distinct(transitions.map((t) => t.broadcastId)));
     const communePaths = await this.facts.communePaths(manager, distinct(transitions.map((t) => t.communeId)));
