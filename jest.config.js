@@ -11,7 +11,7 @@ const base = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
 };
-const e2e = { ...base, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 120000 };
+const e2e = { ...base, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] };
 
 const postgresUrl = process.env.LOA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 function postgresAnswers() {
@@ -26,6 +26,8 @@ const postgres = postgresAnswers();
 if (!postgres) console.warn(`\n*** PostgreSQL does not answer at ${postgresUrl}: the e2e-postgres suites are NOT run (set LOA_TEST_POSTGRES_URL) ***\n`);
 
 export default {
+  // testTimeout is global in Jest (ignored inside projects); e2e suites start real apps and ffmpeg jobs.
+  testTimeout: 120000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...e2e, displayName: 'e2e-sqlite' },
