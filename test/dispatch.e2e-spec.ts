@@ -131,6 +131,24 @@ describe('dispatch', () => {
     expect(skipped).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/Chính sách cũ.*retired/), onAirAt: null, counts: { targeted: 0 } });
   });
 
+  it('gives deliveries to a broadcast left on air without them (a crash between the two dispatch steps)', async () => {
+    const communeId = (await createArea(t, t.adminToken, { kind: 'commune', parentId: tree.districtA.id })).id;
+    const speakers = [await createSpeaker(t, t.adminToken, communeId), await createSpeaker(t, t.adminToken, communeId)];
+    const { path: areaPath } = await t.app.get(DataSource).getRepository(AreaEntity).findOneByOrFail({ id: communeId });
+    const startsAt = new Date(Date.now() - 5000);
+    const orphan: BroadcastEntity = {
+      id: randomUUID(), scheduleId: null, areaId: communeId, areaPath, title: 'mồ côi', startsAt, endsAt: new Date(startsAt.getTime() + 60_000), priority: 'normal',
+      repeat: 1, gapSec: 0, segmentIds: [segment.id], segmentDurations: [60], speakerIds: null, status: 'on_air', reason: null, createdBy: null,
+      createdAt: startsAt, onAirAt: startsAt, finalisedAt: null,
+    };
+    await t.app.get(DataSource).getRepository(BroadcastEntity).insert(orphan);
+    await t.app.get(SchedulerTick).tick();
+    const deliveries = await deliveriesOf(t, orphan.id);
+    expect(deliveries.items.map((d: { speakerId: string; status: string }) => [d.speakerId, d.status]).sort()).toEqual(speakers.map((s) => [s.id, 'pending']).sort());
+    await t.app.get(SchedulerTick).tick();
+    expect((await deliveriesOf(t, orphan.id)).total).toBe(2);
+  });
+
   it('rebuilds lost jobs from the database when Redis is flushed (only this test run keys)', async () => {
     const communeId = (await createArea(t, t.adminToken, { kind: 'commune', parentId: tree.districtA.id })).id;
     await createSpeaker(t, t.adminToken, communeId);

@@ -5,7 +5,7 @@ import { AreaEntity } from '../areas/area.entity.js';
 import type { AreaView } from './area-view.js';
 import { BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
-import { chunked, sqlRows, tableOf } from './sql.js';
+import { chunked, isPostgres, sqlRows, tableOf } from './sql.js';
 
 export interface BroadcastFilter {
   view: AreaView;
@@ -155,6 +155,22 @@ export class BroadcastsRepository {
       { now: now.getTime(), cutoff: cutoff.getTime(), limit },
     );
     return this.byIds(manager, rows.map((row) => row.id));
+  }
+
+  /**
+   * On-air broadcasts started by `cutoff` that have no deliveries yet (just put on air, or left so by
+   * a crash), locked for this transaction. On PostgreSQL, rows another worker is filling are skipped,
+   * so workers share the work; SQLite transactions are serial anyway.
+   */
+  lackingDeliveries(manager: EntityManager, cutoff: Date, limit: number): Promise<BroadcastEntity[]> {
+    const query = manager
+      .createQueryBuilder(BroadcastEntity, 'b')
+      .where('b.status = :onAir AND b.startsAt <= :cutoff', { onAir: 'on_air', cutoff: cutoff.getTime() })
+      .andWhere(`NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b.id)`)
+      .orderBy('b.startsAt', 'ASC')
+      .limit(limit);
+    if (isPostgres(manager)) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    return query.getMany();
   }
 
   /** Claims up to `limit` on-air broadcasts that ended by `endedBy` for finalising. */

@@ -10,8 +10,10 @@ import { airProblem, Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
 import { WriteTransactions } from './write-transactions.js';
 
-/** Broadcasts claimed per transaction: big enough to batch, small enough to keep each commit short. */
-const BATCH = 2000;
+/** Broadcasts put on air per transaction: one UPDATE and one playlist lookup each, so it can be large. */
+const CLAIM_BATCH = 10_000;
+/** Broadcasts whose deliveries (and report rollups) are written per transaction: ~10 rows each, kept short. */
+const FILL_BATCH = 2000;
 
 export interface DispatchOutcome {
   onAir: number;
@@ -19,9 +21,13 @@ export interface DispatchOutcome {
 }
 
 /**
- * Puts due broadcasts on air and finalises ended ones. Both work in claimed batches: the claim is a
- * conditional UPDATE, so several workers (or a job and the tick's catch-up) can run these at once
- * and each broadcast is still handled exactly once.
+ * Puts due broadcasts on air and finalises ended ones. Dispatch has two steps, so that 10,000
+ * broadcasts due in the same second are all on air within a fraction of it:
+ *   1. claim: every due broadcast goes on air (or is skipped) in large batches, one conditional UPDATE each;
+ *   2. fill: pending deliveries for on-air broadcasts that have none, in shorter batches.
+ * Each step's claim is a conditional UPDATE or a locked read, so several workers (or a job and the
+ * tick's catch-up) may run these at once and each broadcast is still handled exactly once. Step 2
+ * also repairs a broadcast left on air without deliveries by a crash between the steps.
  */
 @Injectable()
 export class Dispatcher {
@@ -40,36 +46,52 @@ export class Dispatcher {
 
   /**
    * Every scheduled broadcast starting by `cutoff`: its playlist is checked again (a segment retired
-   * or expired since skips it, with the reason), then it goes on air with one pending delivery per
-   * target speaker, and its finalise job is queued.
+   * or expired since skips it, with the reason), it goes on air, its finalise job is queued, and it
+   * gets one pending delivery per target speaker (none: skipped).
    */
   async dispatchDue(cutoff: Date): Promise<DispatchOutcome> {
     const outcome: DispatchOutcome = { onAir: 0, skipped: 0 };
     for (;;) {
       const batch = await this.transactions.run(async (manager) => {
-        const now = this.clock.now();
-        const claimed = await this.broadcasts.claimDue(manager, cutoff, now, BATCH);
-        if (!claimed.length) return null;
+        const claimed = await this.broadcasts.claimDue(manager, cutoff, this.clock.now(), CLAIM_BATCH);
         const segments = await this.playlists.byIds(claimed.flatMap((b) => b.segmentIds), manager);
         const skips = new Map<string, string>();
         for (const b of claimed) {
           const problem = b.segmentIds.map((id) => airProblem(id, segments.get(id), b)).find((p) => p !== null);
           if (problem) skips.set(b.id, problem);
         }
-        const targets = await this.targets.resolve(manager, claimed.filter((b) => !skips.has(b.id)));
-        for (const [id, speakers] of targets) if (!speakers.length) skips.set(id, 'no speakers to play on');
         await this.skip(manager, skips);
-        const airing = claimed.filter((b) => !skips.has(b.id));
-        await this.deliveries.createPendingMany(manager, airing.map((b) => ({ broadcastId: b.id, targets: targets.get(b.id) as DeliveryTarget[] })), now);
-        return { claimed: claimed.length, airing, skipped: skips.size };
+        return { claimed: claimed.length, airing: claimed.filter((b) => !skips.has(b.id)), skipped: skips.size };
       });
-      if (!batch) return outcome;
       outcome.onAir += batch.airing.length;
       outcome.skipped += batch.skipped;
-      this.logger.log(`${batch.airing.length} broadcast(s) on air, ${batch.skipped} skipped`);
-      this.logger.debug(`on air: ${batch.airing.map((b) => b.id).join(' ')}`);
-      await this.queueFinalise(batch.airing);
-      if (batch.claimed < BATCH) return outcome;
+      if (batch.claimed) {
+        this.logger.log(`${batch.airing.length} broadcast(s) on air, ${batch.skipped} skipped`);
+        this.logger.debug(`on air: ${batch.airing.map((b) => b.id).join(' ')}`);
+        await this.queueFinalise(batch.airing);
+      }
+      if (batch.claimed < CLAIM_BATCH) break;
+    }
+    const silent = await this.fill(cutoff);
+    return { onAir: outcome.onAir - silent, skipped: outcome.skipped + silent };
+  }
+
+  /** Step 2: pending deliveries for on-air broadcasts started by `cutoff` that have none; answers how many had no speaker and were skipped. */
+  async fill(cutoff: Date): Promise<number> {
+    let silent = 0;
+    for (;;) {
+      const batch = await this.transactions.run(async (manager) => {
+        const waiting = await this.broadcasts.lackingDeliveries(manager, cutoff, FILL_BATCH);
+        const targets = await this.targets.resolve(manager, waiting);
+        const speakerless = waiting.filter((b) => !targets.get(b.id)!.length);
+        await this.skip(manager, new Map(speakerless.map((b) => [b.id, 'no speakers to play on'])));
+        const airing = waiting.filter((b) => targets.get(b.id)!.length);
+        const created = await this.deliveries.createPendingMany(manager, airing.map((b) => ({ broadcastId: b.id, targets: targets.get(b.id) as DeliveryTarget[] })), this.clock.now());
+        return { waiting: waiting.length, speakerless: speakerless.length, created };
+      });
+      silent += batch.speakerless;
+      if (batch.waiting) this.logger.log(`${batch.created} pending deliveries for ${batch.waiting - batch.speakerless} broadcast(s)${batch.speakerless ? `, ${batch.speakerless} skipped without speakers` : ''}`);
+      if (batch.waiting < FILL_BATCH) return silent;
     }
   }
 
@@ -79,11 +101,13 @@ export class Dispatcher {
    */
   async finaliseDue(cutoff: Date): Promise<number> {
     const endedBy = new Date(cutoff.getTime() - this.config.LOA_RECEIPT_GRACE_SEC * 1000);
+    // A broadcast still waiting for its deliveries (a crash between the dispatch steps) gets them first.
+    await this.fill(endedBy);
     let finalised = 0;
     for (;;) {
       const ids = await this.transactions.run(async (manager) => {
         const now = this.clock.now();
-        const claimed = await this.broadcasts.claimEnded(manager, endedBy, now, BATCH);
+        const claimed = await this.broadcasts.claimEnded(manager, endedBy, now, FILL_BATCH);
         if (!claimed.length) return claimed;
         await this.deliveries.markMissed(manager, claimed, now);
         await this.broadcasts.finalise(manager, claimed, now);
@@ -91,10 +115,11 @@ export class Dispatcher {
       });
       finalised += ids.length;
       if (ids.length) this.logger.log(`${ids.length} broadcast(s) finalised`);
-      if (ids.length < BATCH) return finalised;
+      if (ids.length < FILL_BATCH) return finalised;
     }
   }
 
+  /** On-air broadcasts that cannot air after all: back off air, with the reason. */
   private async skip(manager: EntityManager, skips: Map<string, string>): Promise<void> {
     const byReason = new Map<string, string[]>();
     for (const [id, reason] of skips) {
