@@ -63,8 +63,11 @@ export async function run(): Promise<void> {
     if (items !== 4) throw new Error(`expected 4 queue items per speaker (1 pending + 3 within 24 h), got ${items}: ${JSON.stringify(check.statuses)}`);
 
     await load({ url: server.url, connections: 32, seconds: 3, next: poll }); // warm-up: JIT, page cache, lastSeenAt of every speaker
+    const cpuBefore = server.cpuSeconds();
     const closed = await load({ url: server.url, connections: 64, seconds: 15, next: poll });
+    const cpuMsPerPoll = ((server.cpuSeconds() - cpuBefore) * 1000) / closed.requests;
     report('closed loop, 64 connections', closed);
+    console.log(`${''.padEnd(30)} server CPU ${fmt(cpuMsPerPoll, 3)} ms per poll: one free core would serve ${fmt(1000 / cpuMsPerPoll)} polls/s`);
     const open = await load({ url: server.url, connections: 256, seconds: 15, rate: TARGET.rps, next: poll });
     report(`open loop at ${fmt(TARGET.rps)} req/s`, open);
     // For scale: the whole fleet polling every 5 s.

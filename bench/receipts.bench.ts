@@ -50,14 +50,20 @@ export async function run(): Promise<void> {
     }));
     const post = (i: number) => ({ method: 'POST' as const, path: '/api/v1/device/receipts', token: fleet.speakers[i].token, body: bodies[i] });
 
+    const cpuBefore = server.cpuSeconds();
     const fresh = await load({ url: server.url, connections: CONNECTIONS, requests: bodies.length, keepBodies: true, next: post });
+    const cpuMsPerReceipt = ((server.cpuSeconds() - cpuBefore) * 1000) / (fresh.requests * BATCH);
     const accepted = sum(fresh.bodies, 'accepted');
     report('pass 1: new receipts', fresh, accepted);
+    console.log(`  server CPU ${fmt(cpuMsPerReceipt * 1000, 1)} µs per receipt: one free core would take ${fmt(1000 / cpuMsPerReceipt)} receipts/s`);
     const [settled] = await server.db.query(`SELECT SUM(CASE WHEN status = 'played' THEN 1 ELSE 0 END) AS played, SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending FROM deliveries`);
     console.log(`  database: ${fmt(Number(settled.played))} played, ${fmt(Number(settled.failed))} failed, ${fmt(Number(settled.pending))} pending (expected ${fmt(deliveries.length * 0.9)} / ${fmt(deliveries.length * 0.1)} / 0)`);
 
+    const cpuBeforeAgain = server.cpuSeconds();
     const again = await load({ url: server.url, connections: CONNECTIONS, requests: bodies.length, keepBodies: true, next: post });
+    const cpuMsPerDuplicate = ((server.cpuSeconds() - cpuBeforeAgain) * 1000) / (again.requests * BATCH);
     report('pass 2: all duplicates', again, sum(again.bodies, 'duplicates'));
+    console.log(`  server CPU ${fmt(cpuMsPerDuplicate * 1000, 1)} µs per duplicate receipt: one free core would take ${fmt(1000 / cpuMsPerDuplicate)} receipts/s`);
 
     const rate = (fresh.requests * BATCH) / fresh.seconds;
     console.log(`\n  new receipts     ${fmt(rate)} receipts/s   (target >= ${fmt(TARGET.receiptsPerSec)})  ${rate >= TARGET.receiptsPerSec && accepted === deliveries.length ? 'OK' : 'BELOW TARGET'}`);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -7,10 +7,15 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { openDatabase } from '../../src/database/data-source.js';
 
+/** USER_HZ of /proc/<pid>/stat: 100 on every mainstream Linux build. */
+const CLOCK_TICKS = 100;
+
 export interface BenchServer {
   url: string;
   /** A second connection to the server's SQLite file, for seeding and checking. */
   db: DataSource;
+  /** CPU seconds the server process has used so far (user + system), from /proc: a figure other load on the machine barely moves. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -38,6 +43,10 @@ export async function startBenchServer(): Promise<BenchServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
     stop: async () => {
       await db.destroy();
       child.kill('SIGTERM');

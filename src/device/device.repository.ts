@@ -25,18 +25,18 @@ interface QueueRow {
 }
 
 /**
- * The device API's queries. Every receiver polls, so the queue lookup is one hand-written,
- * index-backed statement whose text is built once per shape (prepared-statement caches then hit),
+ * The device API's queries. Every receiver polls and reports, so the hot lookups are hand-written,
+ * index-backed statements whose text is built once per shape (prepared-statement caches then hit),
  * rather than a query builder run per request.
  */
 @Injectable()
 export class DeviceRepository {
   private readonly queueSql = new Map<number, string>();
+  private readonly statusSql = new Map<number, string>();
   private readonly postgres: boolean;
 
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(DeliveryEntity) private readonly deliveries: Repository<DeliveryEntity>,
     @InjectRepository(SegmentEntity) private readonly segments: Repository<SegmentEntity>,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
@@ -69,9 +69,9 @@ export class DeviceRepository {
     return this.segments.find({ select: { id: true, renditionSha256: true, durationSec: true }, where: { id: In(segmentIds) } });
   }
 
-  /** This speaker's deliveries among `broadcastIds`, by broadcast id (primary key lookups). */
+  /** This speaker's deliveries among `broadcastIds` (at most 500), by broadcast id: primary key lookups. */
   async deliveryStatuses(speakerId: string, broadcastIds: string[]): Promise<Map<string, DeliveryStatus>> {
-    const rows = await this.deliveries.find({ select: { broadcastId: true, status: true }, where: { speakerId, broadcastId: In(broadcastIds) } });
+    const rows: Array<{ broadcastId: string; status: DeliveryStatus }> = await this.dataSource.query(this.statusStatement(broadcastIds.length), [speakerId, ...broadcastIds]);
     return new Map(rows.map((row) => [row.broadcastId, row.status]));
   }
 
@@ -91,6 +91,16 @@ export class DeviceRepository {
       `WHERE ${pathCount ? `b.${q('areaPath')} IN (${Array.from({ length: pathCount }, param).join(', ')})` : '1 = 0'} AND b.${q('status')} = 'scheduled' ` +
       `AND b.${q('startsAt')} < ${param()} AND b.${q('endsAt')} > ${param()}`;
     this.queueSql.set(pathCount, sql);
+    return sql;
+  }
+
+  private statusStatement(idCount: number): string {
+    let sql = this.statusSql.get(idCount);
+    if (sql) return sql;
+    const q = (name: string) => this.dataSource.driver.escape(name);
+    const params = Array.from({ length: idCount + 1 }, (_, i) => (this.postgres ? `$${i + 1}` : '?'));
+    sql = `SELECT ${q('broadcastId')}, ${q('status')} FROM ${this.table(DeliveryEntity)} WHERE ${q('speakerId')} = ${params[0]} AND ${q('broadcastId')} IN (${params.slice(1).join(', ')})`;
+    this.statusSql.set(idCount, sql);
     return sql;
   }
 
