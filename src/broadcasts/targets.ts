@@ -27,6 +27,11 @@ export class SpeakerTargets {
     return targets;
   }
 
+  /** Every speaker of an area's subtree now. */
+  async inArea(manager: EntityManager, areaId: string): Promise<DeliveryTarget[]> {
+    return ((await this.byArea(manager, [areaId])).get(areaId) ?? []).map(({ speakerId, communeId }) => ({ speakerId, communeId }));
+  }
+
   private async byIds(manager: EntityManager, ids: string[]): Promise<Map<string, Located>> {
     const found = new Map<string, Located>();
     for (const chunk of chunked(ids, 5000)) {

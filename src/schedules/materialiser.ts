@@ -155,8 +155,14 @@ export class Materialiser {
     }
   }
 
+  /**
+   * Where materialising resumes: the horizon reached so far, never in the past (occurrences missed
+   * while no worker ran are not aired late). A schedule just created or edited starts at the instant
+   * of that request, which its validation measured `at` against, so a one-off due a moment later
+   * cannot slip out of the window while the transaction runs.
+   */
   private windowStart(schedule: ScheduleEntity, now: Date): Date {
-    return new Date(Math.max(now.getTime(), schedule.materialisedUntil?.getTime() ?? 0));
+    return schedule.materialisedUntil ? new Date(Math.max(now.getTime(), schedule.materialisedUntil.getTime())) : schedule.updatedAt;
   }
 
   /** Live broadcasts that can share speakers with the commune's: its own (other schedules) and emergencies above it. */

@@ -10,7 +10,7 @@ import type { SegmentEntity } from '../segments/segment.entity.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
 import { selfOverlap } from './conflicts.js';
 import type { ScheduleEntity } from './schedule.entity.js';
-import { broadcastLengthSec, cronProblem, dateBounds, isLocalDate, isTimezone, lastStart, occurrences, occurrenceStarts, type Timing } from './timing.js';
+import { broadcastLengthSec, cronProblem, dateBounds, firstStart, isLocalDate, isTimezone, lastStart, occurrences, type Timing } from './timing.js';
 
 const DAY = 86_400_000;
 /** Conflicts are checked over this window (SPEC §4). */
@@ -86,7 +86,7 @@ export class ScheduleRules {
   }
 
   private checkOccurrences(schedule: ScheduleEntity, playlist: SegmentEntity[], lengthSec: number, now: Date): void {
-    const first = occurrenceStarts(schedule, now, new Date(now.getTime() + FIRST_OCCURRENCE_SEARCH_MS), 1)[0];
+    const first = firstStart(schedule, now, new Date(now.getTime() + FIRST_OCCURRENCE_SEARCH_MS));
     if (!first) throw invalid(schedule.at ? 'at: is in the past' : `cron: "${schedule.cron}" never fires between ${schedule.startDate ?? 'now'} and ${schedule.endDate ?? 'forever'}`);
     const window = occurrences(schedule, lengthSec, now, new Date(now.getTime() + CONFLICT_WINDOW_MS), MAX_OCCURRENCES_PER_WINDOW + 1);
     if (window.length > MAX_OCCURRENCES_PER_WINDOW) throw invalid(`cron: "${schedule.cron}" fires more than ${MAX_OCCURRENCES_PER_WINDOW} times in 30 days (at most one every 15 minutes)`);

@@ -133,8 +133,7 @@ export class SchedulesService {
     const now = this.clock.now();
     const until = new Date(now.getTime() + CONFLICT_WINDOW_MS);
     const segments = await this.playlists.byIds(others.flatMap((o) => o.segmentIds), manager);
-    const [communeSpeakers] = [...(await this.targets.resolve(manager, [{ id: commune.id, areaId: commune.id, areaPath: commune.path, speakerIds: null }])).values()];
-    const allSpeakers = communeSpeakers.map((t) => t.speakerId);
+    const allSpeakers = (await this.targets.inArea(manager, commune.id)).map((t) => t.speakerId);
     const clash = firstClash(
       { targets: schedule.speakerIds ?? allSpeakers, occurrences: occurrences(schedule, lengthSec, now, until) },
       others.map((other) => ({
