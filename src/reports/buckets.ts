@@ -35,16 +35,20 @@ function memo(compute: (t: number) => number): (t: number) => number {
   };
 }
 
-/** Calendar buckets start on quarter-hours (every zone offset is whole quarters), so floor(t) = floor(t's quarter). */
-const calendar = (unit: 'day' | 'month'): GrainMath => ({
-  floor: memo((t) => DateTime.fromMillis(t, { zone: ROLLUP_ZONE }).startOf(unit).toMillis()),
-  next: (start) => DateTime.fromMillis(start, { zone: ROLLUP_ZONE }).plus({ [`${unit}s`]: 1 }).startOf(unit).toMillis(),
-});
+/**
+ * Calendar buckets start on quarter-hours (every zone offset is whole quarters), so floor(t) = floor(t's
+ * quarter). A day lasts 23 to 25 hours and a month 28 to 31 days, so `longest` past a start is always
+ * inside the next bucket.
+ */
+function calendar(unit: 'day' | 'month', longestMs: number): GrainMath {
+  const floor = memo((t) => DateTime.fromMillis(t, { zone: ROLLUP_ZONE }).startOf(unit).toMillis());
+  return { floor, next: (start) => floor(start + longestMs) };
+}
 
 export const GRAIN_MATH: Record<Grain, GrainMath> = {
   q: { floor: (t) => Math.floor(t / QUARTER_MS) * QUARTER_MS, next: (start) => start + QUARTER_MS },
-  d: calendar('day'),
-  m: calendar('month'),
+  d: calendar('day', 26 * 3_600_000),
+  m: calendar('month', 32 * 86_400_000),
 };
 
 /** The first bucket start at or after `t`. */

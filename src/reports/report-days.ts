@@ -1,10 +1,23 @@
 import { DateTime, IANAZone } from 'luxon';
 import { GRAIN_MATH, ROLLUP_ZONE } from './buckets.js';
 
+/** Time zone arithmetic is slow and its answers never change: kept per zone and instant. */
+const known = new Map<string, string | number>();
+function remembered<T extends string | number>(key: string, compute: () => T): T {
+  let value = known.get(key) as T | undefined;
+  if (value === undefined) {
+    if (known.size >= 200_000) known.clear();
+    known.set(key, (value = compute()));
+  }
+  return value;
+}
+
 /** The calendar day (YYYY-MM-DD) of instant `t` in `tz`. */
 export function dayKey(t: number, tz: string): string {
-  return DateTime.fromMillis(t, { zone: tz }).toISODate()!;
+  return remembered(`${tz} day ${t}`, () => DateTime.fromMillis(t, { zone: tz }).toISODate()!);
 }
+
+const offset = (tz: string, t: number): number => remembered(`${tz} offset ${t}`, () => IANAZone.create(tz).offset(t));
 
 /** "YYYY-MM-DD" as a Vietnamese reader writes it: "06/01/2025". */
 export function dayLabel(key: string): string {
@@ -17,10 +30,8 @@ export function dayLabel(key: string): string {
  * be read directly; otherwise the days are summed from quarter-hour rows.
  */
 export function dayBucketsAreDaysIn(tz: string, from: number, to: number): boolean {
-  const zone = IANAZone.create(tz);
-  const rollupZone = IANAZone.create(ROLLUP_ZONE);
   for (let boundary = GRAIN_MATH.d.floor(from); ; boundary = GRAIN_MATH.d.next(boundary)) {
-    if (zone.offset(boundary) !== rollupZone.offset(boundary)) return false;
+    if (offset(tz, boundary) !== offset(ROLLUP_ZONE, boundary)) return false;
     if (boundary >= to) return true;
   }
 }

@@ -47,7 +47,7 @@ export class ReportsRepository {
 
   /** Transitions still in the journal, as rollup rows. */
   async pending(): Promise<PendingRollups> {
-    const journal = await this.db.getRepository(RollupJournalEntity).find({ select: { id: true, transitions: true } });
+    const journal = await this.db.getRepository(RollupJournalEntity).find({ select: { seq: true, transitions: true } });
     return new PendingRollups(await this.rollups.rowsOf(this.db.manager, journal.flatMap((row) => decodeTransitions(row.transitions))));
   }
 

@@ -36,6 +36,8 @@ interface GroupReader {
 
 /** A fold moves counts from the journal to the rollups; a report that read across one reads again. */
 const READ_ATTEMPTS = 50;
+/** Labels sort as a Vietnamese reader expects (Đ after D, tones after the bare letter). */
+const VIETNAMESE = new Intl.Collator('vi');
 const FOLD_WAIT_MS = 10;
 
 /**
@@ -146,10 +148,10 @@ export class ReportsService {
     const item = ([key, c]: [string, DeliveryCounters], label: string): DeliveryReportItem => ({
       key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000,
     });
-    const byLabel = (a: DeliveryReportItem, b: DeliveryReportItem) => a.label.localeCompare(b.label, 'vi') || a.key.localeCompare(b.key);
+    const byLabel = (a: DeliveryReportItem, b: DeliveryReportItem) => VIETNAMESE.compare(a.label, b.label) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
     switch (groupBy) {
       case 'day':
-        return groups.map((g) => item(g, dayLabel(g[0]))).sort((a, b) => a.key.localeCompare(b.key));
+        return groups.map((g) => item(g, dayLabel(g[0]))).sort((a, b) => (a.key < b.key ? -1 : 1));
       case 'topic':
         return groups.map((g) => item(g, g[0])).sort(byLabel);
       case 'commune': {

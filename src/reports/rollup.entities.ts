@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { CountColumn } from '../database/columns.js';
 import type { Grain } from './buckets.js';
 
@@ -82,7 +82,8 @@ export class BroadcastCommuneEntity {
  */
 @Entity('report_rollup_journal')
 export class RollupJournalEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  /** Assigned on insert: the SQLite rowid, a PostgreSQL identity (bigint, read back as a string). */
+  @PrimaryGeneratedColumn({ type: 'bigint' }) seq: string;
   /** JSON [[broadcastId, speakerId, communeId, from, to], ...]. */
   @Column({ type: 'text' }) transitions: string;
   @CountColumn() createdAt: number;

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import type { DeliveryTransition } from '../broadcasts/delivery-transition.js';
 import type { DeliveryStatus } from '../broadcasts/delivery.entity.js';
-import { newId } from '../common/ids.js';
 import { BroadcastFactsLoader, chunks, distinct } from './broadcast-facts.js';
 import { AreaRollupEntity, BroadcastCommuneEntity, RollupJournalEntity, RollupStateEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
 import { firstDeliveryAreas, rollupRows, type AreaRollupRow, type RollupRows, type SegmentRollupRow, type SpeakerRollupRow } from './rollup-rows.js';
@@ -17,7 +16,8 @@ const SEGMENT_UPSERT: IncrementUpsert<SegmentRollupRow> = {
 const SPEAKER_UPSERT: IncrementUpsert<SpeakerRollupRow> = { entity: SpeakerRollupEntity, keys: ['communeId', 'grain', 'bucket', 'speakerId'], fixed: ['areaPath'], counters: STATUS };
 const STATE_UPSERT: IncrementUpsert<RollupStateEntity> = { entity: RollupStateEntity, keys: ['id'], fixed: [], counters: ['generation'] };
 /** A fold stops taking journal rows past this many transitions, to keep its write transaction short. */
-const FOLD_TRANSITIONS = 5000;
+const FOLD_TRANSITIONS = 500;
+const JOURNAL_PAGE = 50;
 
 type EncodedTransition = [string, string, string, DeliveryStatus, DeliveryStatus];
 
@@ -40,8 +40,8 @@ export class RollupsRepository {
   async apply(manager: EntityManager, transitions: DeliveryTransition[]): Promise<void> {
     if (!transitions.length) return;
     if (transitions.some((t) => t.from === null)) return this.fold(manager, transitions);
-    const values = [1, 2, 3].map((n) => placeholder(manager, n)).join(', ');
-    await manager.query(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("id", "transitions", "createdAt") VALUES (${values})`, [newId(), encode(transitions), Date.now()]);
+    const values = [1, 2].map((n) => placeholder(manager, n)).join(', ');
+    await manager.query(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (${values})`, [encode(transitions), Date.now()]);
   }
 
   /** The rollup rows of transitions, without writing them: what reports add for the journal. */
@@ -52,7 +52,7 @@ export class RollupsRepository {
   }
 
   async journalWaiting(manager: EntityManager): Promise<boolean> {
-    return !!(await manager.getRepository(RollupJournalEntity).createQueryBuilder('j').select('j.id', 'id').limit(1).getRawOne());
+    return !!(await manager.getRepository(RollupJournalEntity).createQueryBuilder('j').select('j.seq', 'seq').limit(1).getRawOne());
   }
 
   /**
@@ -62,16 +62,22 @@ export class RollupsRepository {
    */
   async foldJournal(manager: EntityManager): Promise<number> {
     await upsertIncrements(manager, STATE_UPSERT, [{ id: 1, generation: 1 }]);
-    const rows = await manager.getRepository(RollupJournalEntity).find({ order: { id: 'ASC' }, take: 500 });
-    const taken: RollupJournalEntity[] = [];
+    const journal = manager.getRepository(RollupJournalEntity);
+    const taken: string[] = [];
     const transitions: DeliveryTransition[] = [];
-    for (const row of rows) {
-      if (taken.length && transitions.length >= FOLD_TRANSITIONS) break;
-      taken.push(row);
-      transitions.push(...decodeTransitions(row.transitions));
+    while (transitions.length < FOLD_TRANSITIONS) {
+      const query = journal.createQueryBuilder('j').orderBy('j.seq', 'ASC').limit(JOURNAL_PAGE);
+      if (taken.length) query.where('j.seq > :after', { after: taken[taken.length - 1] });
+      const rows = await query.getMany();
+      for (const row of rows) {
+        if (transitions.length >= FOLD_TRANSITIONS) break;
+        taken.push(row.seq);
+        transitions.push(...decodeTransitions(row.transitions));
+      }
+      if (rows.length < JOURNAL_PAGE) break;
     }
     await this.fold(manager, transitions);
-    for (const ids of chunks(taken.map((r) => r.id))) await manager.delete(RollupJournalEntity, { id: In(ids) });
+    for (const seqs of chunks(taken)) await manager.delete(RollupJournalEntity, { seq: In(seqs) });
     await upsertIncrements(manager, STATE_UPSERT, [{ id: 1, generation: 1 }]);
     return taken.length;
   }
