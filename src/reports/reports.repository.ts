@@ -51,10 +51,11 @@ export class ReportsRepository {
     return new PendingRollups(await this.rollups.rowsOf(this.db.manager, journal.flatMap((row) => decodeTransitions(row.transitions))));
   }
 
-  /** The first and last broadcast start on record: bounds an open-ended report. */
+  /** The first and last broadcast start on record: bounds an open-ended report. Two queries, so each one is an index seek. */
   async startsAtExtent(): Promise<{ from: number; to: number } | null> {
-    const row = await this.db.getRepository(BroadcastEntity).createQueryBuilder('b').select('MIN(b.startsAt)', 'first').addSelect('MAX(b.startsAt)', 'last').getRawOne<{ first: unknown; last: unknown }>();
-    return row?.first == null ? null : { from: Number(row.first), to: Number(row.last) + 1 };
+    const edge = (fn: 'MIN' | 'MAX') => this.db.getRepository(BroadcastEntity).createQueryBuilder('b').select(`${fn}(b.startsAt)`, 'at').getRawOne<{ at: unknown }>();
+    const [first, last] = [await edge('MIN'), await edge('MAX')];
+    return first?.at == null ? null : { from: Number(first.at), to: Number(last!.at) + 1 };
   }
 
   async rootAreaIds(): Promise<string[]> {

@@ -1,9 +1,10 @@
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { CountColumn } from '../database/columns.js';
 import type { Grain } from './buckets.js';
 
 /*
  * Report rollups, maintained by RollupsRepository.apply() in the transaction of every delivery change.
+ * On SQLite they are WITHOUT ROWID tables, stored in primary-key order: a report reads contiguous rows.
  * Bucket = start (epoch ms) of the broadcast's quarter-hour, day or month (see buckets.ts). Rows name the
  * area and segment as they were when the broadcast aired (commune snapshot of the delivery, topic
  * snapshot of the segment), so later merges, retirements and deletions never change past counts.
@@ -14,8 +15,7 @@ const BucketColumn = () => PrimaryColumn({ type: 'bigint', transformer: { to: (v
 const PathColumn = () => Column({ type: 'varchar', length: 800 });
 
 /** Per area, for every area above a delivery's commune (the commune included): groupBy day and commune. */
-@Entity('report_area_rollups')
-@Index('ix_report_area_rollups_grain_bucket', ['grain', 'bucket'])
+@Entity({ name: 'report_area_rollups', withoutRowid: true })
 export class AreaRollupEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) areaId: string;
   @GrainColumn() grain: Grain;
@@ -31,7 +31,7 @@ export class AreaRollupEntity {
 }
 
 /** Per area and playlist segment: groupBy segment, and (through the topic* counters) topic. */
-@Entity('report_segment_rollups')
+@Entity({ name: 'report_segment_rollups', withoutRowid: true })
 export class SegmentRollupEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) areaId: string;
   @GrainColumn() grain: Grain;
@@ -54,7 +54,7 @@ export class SegmentRollupEntity {
 }
 
 /** Per speaker and the commune it played in (day and month grains): groupBy speaker. */
-@Entity('report_speaker_rollups')
+@Entity({ name: 'report_speaker_rollups', withoutRowid: true })
 export class SpeakerRollupEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) communeId: string;
   @GrainColumn() grain: Grain;
@@ -70,7 +70,7 @@ export class SpeakerRollupEntity {
 }
 
 /** Which communes a broadcast has reached, so `broadcasts` counts it once per area even when dispatch comes in several batches. */
-@Entity('report_broadcast_communes')
+@Entity({ name: 'report_broadcast_communes', withoutRowid: true })
 export class BroadcastCommuneEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) broadcastId: string;
   @PrimaryColumn({ type: 'varchar', length: 36 }) communeId: string;
