@@ -1,5 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { dispatchJobId } from '../src/broadcasts/broadcast-jobs.js';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
+import { QueueName } from '../src/queue/queue.constants.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { areaTree, auth, createArea, createSpeaker, createUser } from './helpers/fixtures.js';
 import { createReadySegment, updateSegment } from './helpers/segments.js';
@@ -295,6 +299,25 @@ describe('schedules', () => {
       expect(list.body.items.map((s: { id: string }) => s.id)).not.toContain(created.body.id);
       expect((await t.http.delete(`/api/v1/schedules/${created.body.id}`).set(auth(tree.operatorA.token))).status).toBe(404);
       expect((await t.http.patch(`/api/v1/schedules/${created.body.id}`).set(auth(tree.operatorA.token)).send({ title: 'x' })).status).toBe(404);
+    });
+
+    it('removes the dispatch job of a cancelled broadcast, unless another broadcast still starts at that instant', async () => {
+      const queue = t.app.get<Queue>(getQueueToken(QueueName.Broadcast));
+      const at = localTime(1, 16, 40).toISOString();
+      const [c1, c2] = [await freshCommune(), await freshCommune()];
+      const first = await post(t.adminToken, valid({ communeId: c1, cron: undefined, at }));
+      const second = await post(t.adminToken, valid({ communeId: c2, cron: undefined, at }));
+      const [broadcast] = await broadcastsOf(first.body.id);
+      const jobId = dispatchJobId(broadcast.startsAt);
+      expect(await queue.getJob(jobId)).toBeTruthy();
+      await t.http.delete(`/api/v1/schedules/${first.body.id}`).set(auth(t.adminToken));
+      expect(await queue.getJob(jobId)).toBeTruthy(); // the other commune's broadcast still needs it
+      const moved = await t.http.patch(`/api/v1/schedules/${second.body.id}`).set(auth(t.adminToken)).send({ at: localTime(1, 16, 50).toISOString() });
+      expect(moved.status).toBe(200);
+      expect(await queue.getJob(jobId)).toBeFalsy();
+      const [, replacement] = await broadcastsOf(second.body.id);
+      expect(replacement.status).toBe('scheduled');
+      expect(await queue.getJob(dispatchJobId(replacement.startsAt))).toBeTruthy();
     });
 
     it('only users of the commune subtree may edit; auditors never', async () => {

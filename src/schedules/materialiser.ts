@@ -64,9 +64,9 @@ export class Materialiser {
       if (!page.length) return extended;
       afterId = page[page.length - 1].id;
       // Most schedules have nothing new in the minute the horizon moved: advance those in one transaction.
-      const idle = page.filter((s) => !occurrenceStarts(s, this.windowStart(s, now), until, 1).length);
-      if (idle.length) await this.transactions.run((manager) => this.schedules.advance(manager, idle, until));
-      for (const schedule of page.filter((s) => !idle.includes(s))) {
+      const idle = new Set(page.filter((s) => !occurrenceStarts(s, this.windowStart(s, now), until, 1).length));
+      if (idle.size) await this.transactions.run((manager) => this.schedules.advance(manager, [...idle], until));
+      for (const schedule of page.filter((s) => !idle.has(s))) {
         try {
           await this.extend(schedule.id);
           extended++;

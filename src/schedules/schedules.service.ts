@@ -96,16 +96,16 @@ export class SchedulesService {
     const next: ScheduleEntity = { ...current, ...definedFields(dto), at: dto.at === undefined ? current.at : dto.at ? new Date(dto.at) : null, updatedAt: now, materialisedUntil: null };
     next.timezone ??= DEFAULT_TIMEZONE;
     const lengthSec = await this.rules.check(user, next, commune, now);
-    const changes = await this.transactions.run(async (manager) => {
+    const { changes, cancelled } = await this.transactions.run(async (manager) => {
       await this.schedules.lockCommune(manager, commune.id);
       await this.schedules.lock(manager, id);
       await this.assertNoClash(manager, next, lengthSec, commune);
-      const cancelled = await this.materialiser.cancelFutureIn(manager, current, 'schedule edited');
+      const cancelling = await this.materialiser.cancelFutureIn(manager, current, 'schedule edited');
       await this.schedules.update(manager, id, { ...definedFields(dto), at: next.at, timezone: next.timezone, updatedAt: now, materialisedUntil: null });
-      return merge(cancelled, await this.materialiser.materialiseIn(manager, next));
+      return { changes: merge(cancelling, await this.materialiser.materialiseIn(manager, next)), cancelled: cancelling.unscheduled.length };
     });
     await this.materialiser.follow(changes);
-    await this.audit.record({ action: 'schedule.update', resourceId: id, details: { changes: definedFields(dto), cancelled: changes.unscheduled.length } });
+    await this.audit.record({ action: 'schedule.update', resourceId: id, details: { changes: definedFields(dto), cancelled } });
     return ScheduleDto.of(next);
   }
 
