@@ -290,8 +290,10 @@ describe('segments: upload, transcode, approve, retire, play', () => {
       const late = await t.http.post(`/api/v1/segments/${id}/approve`).set(auth(t.adminToken));
       expect(late.status).toBe(409);
       expect(late.body.message).toMatch(/retired/);
-      // Retired audio stays playable for the history of what aired.
+      // Retired audio stays playable for the history of what aired; the source upload is gone.
       expect((await t.http.get(`/api/v1/segments/${id}/audio`).set(auth(tree.auditor.token))).status).toBe(200);
+      await expect(stat(storage.sourcePath(id))).rejects.toThrow();
+      expect((await stat(storage.renditionPath(id))).size).toBeGreaterThan(0);
 
       expect((await auditOf(id)).map((e) => [e.action, e.userId])).toEqual([
         ['segment.upload', tree.staffA.id], ['segment.approve', tree.staffA.id], ['segment.retire', tree.staffA.id],

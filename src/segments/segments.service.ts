@@ -101,6 +101,7 @@ export class SegmentsService {
   async retire(user: AuthUser, id: string): Promise<SegmentDto> {
     const segment = await this.writable(user, id);
     if (await this.segments.retire(id, this.clock.now())) {
+      await this.storage.removeSource(id);
       await this.audit.record({ action: 'segment.retire', resourceId: id, details: { title: segment.title, previousStatus: segment.status } });
     }
     return SegmentDto.of((await this.segments.get(id))!);

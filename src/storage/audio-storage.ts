@@ -51,6 +51,11 @@ export class AudioStorage implements OnModuleInit {
     await rename(uploadPath, this.sourcePath(segmentId));
   }
 
+  /** A retired segment keeps only its rendition: the record of what aired, no longer the source to re-encode. */
+  async removeSource(segmentId: string): Promise<void> {
+    await removeFile(this.sourcePath(segmentId));
+  }
+
   async removeSegmentFiles(segmentId: string): Promise<void> {
     await Promise.all([removeFile(this.sourcePath(segmentId)), removeFile(this.renditionPath(segmentId))]);
   }
