@@ -10,7 +10,8 @@
  * Measurements: closed loop (64 connections, as fast as answers come) for the maximum rate; then
  * open loop at the target rate and at 1,000/s (every speaker polling every 5 s) for the latency a
  * fleet polling at that rate sees (requests timed from when they were due, so a stalled server
- * cannot hide its queue).
+ * cannot hide its queue). Beside them, the same closed loop against a bare node:http server answering
+ * a queue-sized JSON: the ceiling of this machine at that moment.
  * LOA_BENCH_SERVER_FLAGS passes node flags to the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  */
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { broadcastRow, deliveryRow, insertRows, seedFleet, type BroadcastSeed } from './device/seed.js';
 import { fmt, load, type LoadResult } from './device/load.js';
-import { startBenchServer } from './device/server.js';
+import { startBenchServer, startFloorServer } from './device/server.js';
 
 const TARGET = { rps: 3000, p99Ms: 50 };
 const SPEAKERS = 5000;
@@ -73,7 +74,12 @@ export async function run(): Promise<void> {
     // For scale: the whole fleet polling every 5 s.
     report(`open loop at ${fmt(SPEAKERS / 5)} req/s`, await load({ url: server.url, connections: 256, seconds: 15, rate: SPEAKERS / 5, next: poll }));
 
-    console.log(`\n  max throughput  ${fmt(closed.rps)} req/s   (target >= ${fmt(TARGET.rps)})  ${closed.rps >= TARGET.rps ? 'OK' : 'BELOW TARGET'}`);
+    // The same load against a bare node:http server answering a queue-sized JSON: what this machine allows right now.
+    const floorServer = await startFloorServer(JSON.stringify(check.bodies[0]).length);
+    const floor = await load({ url: floorServer.url, connections: 64, seconds: 10, next: poll }).finally(() => floorServer.stop());
+    report('floor: bare node:http', floor);
+
+    console.log(`\n  max throughput  ${fmt(closed.rps)} req/s   (target >= ${fmt(TARGET.rps)})  ${closed.rps >= TARGET.rps ? 'OK' : 'BELOW TARGET'}; ${fmt((100 * closed.rps) / floor.rps)}% of the bare node:http floor`);
     const sustained = !open.overloaded && open.rps >= TARGET.rps * 0.97;
     console.log(`  p99 at ${fmt(TARGET.rps)}/s   ${sustained ? `${fmt(open.p99, 1)} ms` : 'not sustained'}      (target < ${TARGET.p99Ms} ms)  ${sustained && open.p99 < TARGET.p99Ms ? 'OK' : 'BELOW TARGET'}`);
   } finally {

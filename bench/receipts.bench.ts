@@ -8,14 +8,15 @@
  * pending deliveries. Pass 1: every speaker posts one batch of 100 receipts for all its broadcasts
  * (90% played, 10% failed) — every receipt settles a delivery, updates the report rollups and is
  * checked against the database afterwards. Pass 2: the same batches again, all duplicates (a
- * receiver retrying after a lost answer).
+ * receiver retrying after a lost answer). Beside them, the same batches against a bare node:http
+ * server that only parses them: the ceiling of this machine at that moment.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { fmt, load, type LoadResult } from './device/load.js';
 import { broadcastRow, deliveryRow, insertRows, seedFleet, type BroadcastSeed } from './device/seed.js';
-import { startBenchServer } from './device/server.js';
+import { startBenchServer, startFloorServer } from './device/server.js';
 
 const TARGET = { receiptsPerSec: 20_000 };
 const COMMUNES = 20;
@@ -65,8 +66,13 @@ export async function run(): Promise<void> {
     report('pass 2: all duplicates', again, sum(again.bodies, 'duplicates'));
     console.log(`  server CPU ${fmt(cpuMsPerDuplicate * 1000, 1)} µs per duplicate receipt: one free core would take ${fmt(1000 / cpuMsPerDuplicate)} receipts/s`);
 
+    // The same batches against a bare node:http server that only parses them: what this machine allows right now.
+    const floorServer = await startFloorServer(32);
+    const floor = await load({ url: floorServer.url, connections: CONNECTIONS, requests: bodies.length, next: post }).finally(() => floorServer.stop());
+    report('floor: bare node:http', floor, floor.requests * BATCH);
+
     const rate = (fresh.requests * BATCH) / fresh.seconds;
-    console.log(`\n  new receipts     ${fmt(rate)} receipts/s   (target >= ${fmt(TARGET.receiptsPerSec)})  ${rate >= TARGET.receiptsPerSec && accepted === deliveries.length ? 'OK' : 'BELOW TARGET'}`);
+    console.log(`\n  new receipts     ${fmt(rate)} receipts/s   (target >= ${fmt(TARGET.receiptsPerSec)})  ${rate >= TARGET.receiptsPerSec && accepted === deliveries.length ? 'OK' : 'BELOW TARGET'}; ${fmt((100 * fresh.rps) / floor.rps)}% of the bare node:http floor`);
     console.log(`  duplicates       ${fmt((again.requests * BATCH) / again.seconds)} receipts/s`);
   } finally {
     await server.stop();

@@ -56,6 +56,19 @@ export async function startBenchServer(): Promise<BenchServer> {
   };
 }
 
+/** The bare node:http floor (floor-serve.ts) answering `bodyBytes` of JSON, in its own process. */
+export async function startFloorServer(bodyBytes: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'floor-serve.js')], { env: { ...process.env, FLOOR_BODY_BYTES: String(bodyBytes) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await announcedPort(child);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
 function announcedPort(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     let seen = '';
