@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AreaEntity } from '../areas/area.entity.js';
 import type { AreaView } from './area-view.js';
 import { BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
@@ -20,6 +20,9 @@ export interface BroadcastFilter {
 
 export type DeliveryCounts = Record<'targeted' | DeliveryStatus, number>;
 
+/** What dispatch needs of a broadcast it has just put on air. */
+export type ClaimedBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'segmentIds' | 'speakerIds' | 'startsAt' | 'endsAt'>;
+
 const FINAL_STATUSES: BroadcastStatus[] = ['completed', 'partial', 'missed'];
 /** Ids per IN (...) list: under every driver's bound-parameter limit. */
 const IN_CHUNK = 5000;
@@ -37,10 +40,6 @@ export class BroadcastsRepository {
 
   async insert(manager: EntityManager, rows: BroadcastEntity[]): Promise<void> {
     for (const chunk of chunked(rows, 500)) await manager.insert(BroadcastEntity, chunk);
-  }
-
-  byIds(manager: EntityManager, ids: string[]): Promise<BroadcastEntity[]> {
-    return Promise.all(chunked(ids, IN_CHUNK).map((chunk) => manager.findBy(BroadcastEntity, { id: In(chunk) }))).then((parts) => parts.flat());
   }
 
   /** Newest first. */
@@ -145,16 +144,20 @@ export class BroadcastsRepository {
    * Claims up to `limit` scheduled broadcasts due by `cutoff`, marking them on air. The conditional
    * UPDATE is the only way a broadcast goes on air, so concurrent workers never claim one twice.
    */
-  async claimDue(manager: EntityManager, cutoff: Date, now: Date, limit: number): Promise<BroadcastEntity[]> {
+  async claimDue(manager: EntityManager, cutoff: Date, now: Date, limit: number): Promise<ClaimedBroadcast[]> {
     const table = tableOf(manager, BroadcastEntity);
-    const rows = await sqlRows<{ id: string }>(
+    const rows = await sqlRows<{ id: string; areaId: string; areaPath: string; segmentIds: string; speakerIds: string | null; startsAt: string | number; endsAt: string | number }>(
       manager,
       `UPDATE ${table} SET "status" = 'on_air', "onAirAt" = :now
        WHERE "id" IN (SELECT "id" FROM ${table} WHERE "status" = 'scheduled' AND "startsAt" <= :cutoff ORDER BY "startsAt" LIMIT :limit)
-       AND "status" = 'scheduled' RETURNING "id"`,
+       AND "status" = 'scheduled' RETURNING "id", "areaId", "areaPath", "segmentIds", "speakerIds", "startsAt", "endsAt"`,
       { now: now.getTime(), cutoff: cutoff.getTime(), limit },
     );
-    return this.byIds(manager, rows.map((row) => row.id));
+    // Raw rows: id lists are TypeORM's simple-json text, instants epoch-ms bigints (strings from PostgreSQL).
+    return rows.map((row) => ({
+      id: row.id, areaId: row.areaId, areaPath: row.areaPath, segmentIds: JSON.parse(row.segmentIds) as string[],
+      speakerIds: row.speakerIds === null ? null : (JSON.parse(row.speakerIds) as string[]), startsAt: new Date(Number(row.startsAt)), endsAt: new Date(Number(row.endsAt)),
+    }));
   }
 
   /**

@@ -3,8 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
-import type { BroadcastEntity } from './broadcast.entity.js';
-import { BroadcastsRepository } from './broadcasts.repository.js';
+import { BroadcastsRepository, type ClaimedBroadcast } from './broadcasts.repository.js';
 import { DeliveriesRepository, type DeliveryTarget } from './deliveries.repository.js';
 import { airProblem, Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
@@ -12,7 +11,9 @@ import { WriteTransactions } from './write-transactions.js';
 
 /** Broadcasts put on air per transaction: one UPDATE and one playlist lookup each, so it can be large. */
 const CLAIM_BATCH = 10_000;
-/** Broadcasts whose deliveries (and report rollups) are written per transaction: ~10 rows each, kept short. */
+/** Broadcasts that get their deliveries in the claiming transaction: an ordinary morning's worth, kept quick. */
+const INLINE_FILL = 250;
+/** Broadcasts whose deliveries (and report rollups) are written per later transaction: ~10 rows each, kept short. */
 const FILL_BATCH = 2000;
 
 export interface DispatchOutcome {
@@ -21,13 +22,15 @@ export interface DispatchOutcome {
 }
 
 /**
- * Puts due broadcasts on air and finalises ended ones. Dispatch has two steps, so that 10,000
+ * Puts due broadcasts on air and finalises ended ones. Dispatch has two steps, so that even 10,000
  * broadcasts due in the same second are all on air within a fraction of it:
- *   1. claim: every due broadcast goes on air (or is skipped) in large batches, one conditional UPDATE each;
- *   2. fill: pending deliveries for on-air broadcasts that have none, in shorter batches.
- * Each step's claim is a conditional UPDATE or a locked read, so several workers (or a job and the
- * tick's catch-up) may run these at once and each broadcast is still handled exactly once. Step 2
- * also repairs a broadcast left on air without deliveries by a crash between the steps.
+ *   1. claim: due broadcasts go on air (or are skipped) in large batches, one conditional UPDATE
+ *      each; the first INLINE_FILL of a batch get their pending deliveries in that same transaction,
+ *      so an ordinary dispatch is all-or-nothing;
+ *   2. fill: pending deliveries for the rest (only a mass dispatch has any), in shorter batches.
+ * Each claim is a conditional UPDATE or a locked read, so several workers (or a job and the tick's
+ * catch-up) may run these at once and each broadcast is still handled exactly once. Step 2 also
+ * repairs a broadcast left on air without deliveries by a crash between the steps.
  */
 @Injectable()
 export class Dispatcher {
@@ -61,38 +64,50 @@ export class Dispatcher {
           if (problem) skips.set(b.id, problem);
         }
         await this.skip(manager, skips);
-        return { claimed: claimed.length, airing: claimed.filter((b) => !skips.has(b.id)), skipped: skips.size };
+        const airing = claimed.filter((b) => !skips.has(b.id));
+        const filled = await this.fillIn(manager, airing.slice(0, INLINE_FILL));
+        return { claimed: claimed.length, airing, skipped: skips.size + filled.speakerless.size, speakerless: filled.speakerless };
       });
-      outcome.onAir += batch.airing.length;
+      const airing = batch.airing.filter((b) => !batch.speakerless.has(b.id));
+      outcome.onAir += airing.length;
       outcome.skipped += batch.skipped;
       if (batch.claimed) {
-        this.logger.log(`${batch.airing.length} broadcast(s) on air, ${batch.skipped} skipped`);
-        this.logger.debug(`on air: ${batch.airing.map((b) => b.id).join(' ')}`);
-        await this.queueFinalise(batch.airing);
+        this.logger.log(`${airing.length} broadcast(s) on air, ${batch.skipped} skipped`);
+        this.logger.debug(`on air: ${airing.map((b) => b.id).join(' ')}`);
+        await this.queueFinalise(airing);
       }
       if (batch.claimed < CLAIM_BATCH) break;
     }
-    const silent = await this.fill(cutoff);
-    return { onAir: outcome.onAir - silent, skipped: outcome.skipped + silent };
+    const speakerless = await this.fill(cutoff);
+    return { onAir: outcome.onAir - speakerless, skipped: outcome.skipped + speakerless };
   }
 
   /** Step 2: pending deliveries for on-air broadcasts started by `cutoff` that have none; answers how many had no speaker and were skipped. */
   async fill(cutoff: Date): Promise<number> {
-    let silent = 0;
+    let speakerless = 0;
     for (;;) {
       const batch = await this.transactions.run(async (manager) => {
         const waiting = await this.broadcasts.lackingDeliveries(manager, cutoff, FILL_BATCH);
-        const targets = await this.targets.resolve(manager, waiting);
-        const speakerless = waiting.filter((b) => !targets.get(b.id)!.length);
-        await this.skip(manager, new Map(speakerless.map((b) => [b.id, 'no speakers to play on'])));
-        const airing = waiting.filter((b) => targets.get(b.id)!.length);
-        const created = await this.deliveries.createPendingMany(manager, airing.map((b) => ({ broadcastId: b.id, targets: targets.get(b.id) as DeliveryTarget[] })), this.clock.now());
-        return { waiting: waiting.length, speakerless: speakerless.length, created };
+        return { waiting: waiting.length, ...(await this.fillIn(manager, waiting)) };
       });
-      silent += batch.speakerless;
-      if (batch.waiting) this.logger.log(`${batch.created} pending deliveries for ${batch.waiting - batch.speakerless} broadcast(s)${batch.speakerless ? `, ${batch.speakerless} skipped without speakers` : ''}`);
-      if (batch.waiting < FILL_BATCH) return silent;
+      speakerless += batch.speakerless.size;
+      if (batch.waiting) this.logger.log(`${batch.created} pending deliveries for ${batch.waiting - batch.speakerless.size} broadcast(s) on air`);
+      if (batch.waiting < FILL_BATCH) return speakerless;
     }
+  }
+
+  /**
+   * Every speaker that is (still) the broadcast's target gets a pending delivery; a broadcast without
+   * any is skipped. Answers the deliveries created and the speakerless broadcasts.
+   */
+  private async fillIn(manager: EntityManager, broadcasts: Array<Pick<ClaimedBroadcast, 'id' | 'areaId' | 'areaPath' | 'speakerIds'>>): Promise<{ created: number; speakerless: Set<string> }> {
+    if (!broadcasts.length) return { created: 0, speakerless: new Set() };
+    const targets = await this.targets.resolve(manager, broadcasts);
+    const speakerless = new Set(broadcasts.filter((b) => !targets.get(b.id)!.length).map((b) => b.id));
+    await this.skip(manager, new Map([...speakerless].map((id) => [id, 'no speakers to play on'])));
+    const airing = broadcasts.filter((b) => !speakerless.has(b.id));
+    const created = await this.deliveries.createPendingMany(manager, airing.map((b) => ({ broadcastId: b.id, targets: targets.get(b.id) as DeliveryTarget[] })), this.clock.now());
+    return { created, speakerless };
   }
 
   /**
@@ -131,7 +146,7 @@ export class Dispatcher {
   }
 
   /** Redis is only a timer: if this fails, the tick's reconciliation queues the job again. */
-  private async queueFinalise(airing: BroadcastEntity[]): Promise<void> {
+  private async queueFinalise(airing: ClaimedBroadcast[]): Promise<void> {
     try {
       await this.jobs.finaliseAfter(airing.map((b) => b.endsAt), this.config.LOA_RECEIPT_GRACE_SEC);
     } catch (error) {
