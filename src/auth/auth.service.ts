@@ -11,6 +11,7 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { AuthDevice, AuthUser } from './auth-user.js';
 import type { LoginDto, LoginResult } from './auth.dto.js';
+import { DeviceTokenCache } from './device-token-cache.js';
 import { hashDeviceToken } from './device-token.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 
@@ -20,6 +21,8 @@ interface TokenPayload {
 
 @Injectable()
 export class AuthService {
+  private readonly deviceTokens = new DeviceTokenCache();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly users: UsersRepository,
@@ -63,7 +66,18 @@ export class AuthService {
   }
 
   async authenticateDevice(token: string): Promise<AuthDevice | null> {
-    const speaker = await this.speakers.findOne({ where: { tokenHash: hashDeviceToken(token) }, select: { id: true, communeId: true } });
-    return speaker ? { speakerId: speaker.id, communeId: speaker.communeId } : null;
+    const tokenHash = hashDeviceToken(token);
+    const cached = this.deviceTokens.get(tokenHash);
+    if (cached) return cached;
+    const speaker = await this.speakers.findOne({ where: { tokenHash }, select: { id: true, communeId: true } });
+    if (!speaker) return null;
+    const device = { speakerId: speaker.id, communeId: speaker.communeId };
+    this.deviceTokens.set(tokenHash, device);
+    return device;
+  }
+
+  /** A rotated token must stop working, and a moved speaker answer for its new commune, at once. */
+  forgetDevice(speakerId: string): void {
+    this.deviceTokens.forgetSpeaker(speakerId);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AreasService } from '../areas/areas.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import { AuthService } from '../auth/auth.service.js';
 import { newDeviceToken } from '../auth/device-token.js';
 import { inScope, notFoundUnless } from '../auth/scope.js';
 import { AreasRepository } from '../areas/areas.repository.js';
@@ -22,6 +23,7 @@ export class SpeakersService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly auth: AuthService,
   ) {}
 
   async create(user: AuthUser, dto: CreateSpeakerDto): Promise<SpeakerDto & { deviceToken: string }> {
@@ -52,6 +54,7 @@ export class SpeakersService {
     if (dto.location !== undefined) changes.location = dto.location;
     if (dto.communeId !== undefined) changes.communeId = dto.communeId;
     await this.speakers.update(id, changes);
+    if (changes.communeId) this.auth.forgetDevice(id);
     const action = changes.communeId && changes.communeId !== speaker.communeId ? 'speaker.move' : 'speaker.update';
     await this.audit.record({ action, resourceId: id, details: { ...changes, ...(action === 'speaker.move' ? { fromCommuneId: speaker.communeId } : {}) } });
     return this.toDto({ ...speaker, ...changes });
@@ -61,6 +64,7 @@ export class SpeakersService {
     await this.visible(user, id);
     const { token, hash } = newDeviceToken();
     await this.speakers.update(id, { tokenHash: hash });
+    this.auth.forgetDevice(id);
     await this.audit.record({ action: 'speaker.rotate_token', resourceId: id });
     return { deviceToken: token };
   }
