@@ -1,5 +1,5 @@
-import { ClassSerializerInterceptor, INestApplication, INestApplicationContext, Logger, LogLevel, ConsoleLogger } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { INestApplication, INestApplicationContext, Logger, LogLevel, ConsoleLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
@@ -38,7 +38,6 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   app.use(`/${API_PREFIX}/auth/login`, rateLimit({ windowMs: 60_000, limit: config.LOA_LOGIN_LIMIT_PER_MIN, standardHeaders: 'draft-7', legacyHeaders: false, message: { statusCode: 429, error: 'Too Many Requests', message: 'too many login attempts; wait a minute' } }));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalPipes(validationPipe());
-  app.useGlobalInterceptors(new ClassSerializerInterceptor(app.get(Reflector)));
   const docs = new DocumentBuilder().setTitle('Loa API').setDescription('Grassroots loudspeaker broadcast scheduler').setVersion('1').addBearerAuth().build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
   await app.init();
