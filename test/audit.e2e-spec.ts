@@ -287,6 +287,14 @@ describe('audit trail', () => {
     await entries.update({ seq: 7 }, { details: victim.details } as QueryDeepPartialEntity<AuditEntryEntity>);
     expect(await verify()).toMatchObject({ ok: true, firstBadSeq: null });
 
+    // Moving an entry out of an auditor's subtree would hide it from them: the hash covers the area too.
+    const login = (await trail(t.adminToken, { action: 'auth.login', userId: tree.staffA.id, limit: 1 })).body.items[0] as Entry;
+    const original = await entries.findOneByOrFail({ seq: login.seq });
+    await entries.update({ seq: login.seq }, { areaPath: null });
+    expect(await verify()).toMatchObject({ ok: false, firstBadSeq: login.seq });
+    await entries.update({ seq: login.seq }, { areaPath: original.areaPath });
+    expect(await verify()).toMatchObject({ ok: true, firstBadSeq: null });
+
     // Deep in the second page: an edit that also recomputes its own hash breaks the next link.
     const deep = await entries.findOneByOrFail({ seq: total - 50 });
     const forged = { ...deep, userId: tree.staffB.id };

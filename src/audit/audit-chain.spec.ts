@@ -34,6 +34,9 @@ describe('ChainVerifier', () => {
     const moved = chain(5);
     moved[1] = { ...moved[1], at: new Date(moved[1].at.getTime() + 1) };
     expect(verify(moved).firstBadSeq).toBe(2);
+    const hidden = chain(5);
+    hidden[3] = { ...hidden[3], areaPath: '/elsewhere/' };
+    expect(verify(hidden).firstBadSeq).toBe(4);
   });
 
   it('finds a re-hashed entry by the broken link after it', () => {

@@ -13,10 +13,10 @@ const VERIFY_PAGE = 2000;
 export class AuditTrailService {
   constructor(private readonly entries: AuditRepository) {}
 
-  /** Auditors see what actors in their subtree did; admins see everything. */
+  /** What actors in the caller's subtree did; everything for an admin without an area. */
   async list(user: AuthUser, query: AuditQuery): Promise<Page<AuditEntryDto>> {
     const [rows, total] = await this.entries.page({
-      pathPrefix: user.role === 'admin' ? null : user.areaPath,
+      pathPrefix: user.areaPath,
       userId: query.userId, action: query.action, resource: query.resource,
       from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined,
       order: query.order, limit: query.limit, offset: query.offset,
