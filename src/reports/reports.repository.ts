@@ -141,10 +141,11 @@ export class ReportsRepository {
     return titles;
   }
 
-  async speakerNames(ids: string[]): Promise<Map<string, Pick<SpeakerEntity, 'name' | 'lastSeenAt'>>> {
-    const speakers = new Map<string, Pick<SpeakerEntity, 'name' | 'lastSeenAt'>>();
+  async speakerNames(ids: string[]): Promise<Map<string, { name: string; lastSeenAt: Date | null }>> {
+    const speakers = new Map<string, { name: string; lastSeenAt: Date | null }>();
     for (const chunk of chunks(ids)) {
-      for (const s of await this.db.getRepository(SpeakerEntity).find({ where: { id: In(chunk) }, select: { id: true, name: true, lastSeenAt: true } })) speakers.set(s.id, s);
+      const rows = await this.db.getRepository(SpeakerEntity).createQueryBuilder('s').select(['s.id AS id', 's.name AS name', 's.lastSeenAt AS "lastSeenAt"']).where('s.id IN (:...chunk)', { chunk }).getRawMany();
+      for (const s of rows) speakers.set(s.id, { name: s.name, lastSeenAt: s.lastSeenAt == null ? null : new Date(Number(s.lastSeenAt)) });
     }
     return speakers;
   }
