@@ -373,7 +373,8 @@ export class MediaRepository {
       [
         '-map', '0:a:0', '-map_metadata', '-1', '-vn', '-sn', '-dn',
         '-af', filter,
-        '-c:a', 'libmp3lame', '-b:a', `${BROADCAST_FORMAT.bitrateKbps}k`,
+        // LAME's algorithm quality 5 instead of 3: inaudible at 64 kbit/s speech on horn loudspeakers, ~10% less CPU.
+        '-c:a', 'libmp3lame', '-b:a', `${BROADCAST_FORMAT.bitrateKbps}k`, '-compression_level', '5',
         '-ar', String(BROADCAST_FORMAT.sampleRate), '-ac', String(BROADCAST_FORMAT.channels),
         '-f', 'mp3',
       ],
