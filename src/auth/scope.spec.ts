@@ -27,6 +27,7 @@ describe('area scope', () => {
   it('lists a path and its ancestors, ending with the path itself', () => {
     expect(ancestorPaths(commune)).toEqual(['/', province, district, commune]);
     expect(ancestorPaths(province)).toEqual(['/', province]);
+    expect(ancestorPaths('/p/c/')).toEqual(['/', '/p/', '/p/c/']);
     for (const path of ancestorPaths(commune)) expect(onBranch({ areaPath: commune }, path)).toBe(true);
   });
 

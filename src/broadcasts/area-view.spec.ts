@@ -1,4 +1,5 @@
-import { areaView, coveringPaths, pathsAbove, sees, userView } from './area-view.js';
+import { coveringPaths, pathsAbove } from '../auth/scope.js';
+import { areaView, sees, userView } from './area-view.js';
 
 describe('area views', () => {
   it('lists the areas above a path, and the covering ones', () => {

@@ -1,4 +1,5 @@
 import type { AuthUser } from '../auth/auth-user.js';
+import { pathsAbove } from '../auth/scope.js';
 
 /**
  * Which broadcasts an area sees: those of its subtree (prefix), and those of its ancestors, which
@@ -8,15 +9,6 @@ export interface AreaView {
   prefix: string | null;
   ancestors: string[];
 }
-
-/** `/p/d/c/` → [`/p/`, `/p/d/`]: the areas strictly above. */
-export function pathsAbove(path: string): string[] {
-  const ids = path.split('/').filter(Boolean);
-  return ids.slice(0, -1).map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`);
-}
-
-/** The area and every area above it: whose broadcasts can reach its speakers. */
-export const coveringPaths = (path: string): string[] => [...pathsAbove(path), path];
 
 export const areaView = (path: string): AreaView => ({ prefix: path, ancestors: pathsAbove(path) });
 

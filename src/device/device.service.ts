@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthDevice } from '../auth/auth-user.js';
-import { notFoundUnless } from '../auth/scope.js';
+import { coveringPaths, notFoundUnless } from '../auth/scope.js';
 import { Clock } from '../common/clock.js';
 import { iso } from '../common/iso.js';
 import { AppConfig } from '../config/app-config.js';
@@ -13,12 +13,6 @@ import { DeviceRepository, type QueueBroadcast, type Rendition } from './device.
 
 export const DEVICE_AUDIO_PATH = '/api/v1/device/audio';
 const RENDITION_CACHE_SIZE = 10_000;
-
-/** `/p/d/c/` → [`/p/`, `/p/d/`, `/p/d/c/`]: every area whose broadcasts cover the commune. */
-export function coveringPaths(communePath: string): string[] {
-  const ids = communePath.split('/').filter(Boolean);
-  return ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`);
-}
 
 /** What each receiver must play soon, and the audio it may fetch for that. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository.js';
-import { coveringPaths } from '../broadcasts/area-view.js';
+import { coveringPaths } from '../auth/scope.js';
 import { BroadcastJobs } from '../broadcasts/broadcast-jobs.js';
 import type { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { BroadcastsRepository } from '../broadcasts/broadcasts.repository.js';
