@@ -10,8 +10,8 @@
  * 10 provinces x 10 districts x 10 communes, 10 receivers per commune, 60 policy segments over 8
  * topics, and BENCH_DELIVERIES deliveries of broadcasts spread over 18 months (1 July 2024 to
  * 31 December 2025, Vietnam time), about 1.8 broadcasts per commune per day at usual bulletin hours.
- * Broadcasts and deliveries are bulk-inserted; their rollups are built by RollupsRepository.apply(),
- * the code every delivery write calls.
+ * Broadcasts and deliveries are bulk-inserted; their rollups are built by RollupsRepository.apply()
+ * (the code every delivery write calls) and RollupsRepository.foldJournal() (the worker's fold).
  *
  * Then, in the same run:
  *  1. each groupBy through ReportsService (what GET /reports/deliveries runs) beside a raw GROUP BY over
@@ -228,6 +228,7 @@ async function seedHistory(db: DataSource, world: World, rollups: RollupsReposit
       await insertRows(m, 'deliveries', pending.deliveries);
       await rollups.apply(m, pending.transitions);
     });
+    while (await rollups.journalWaiting(db.manager)) await db.transaction((m) => rollups.foldJournal(m));
     pending = { broadcasts: [], deliveries: [], transitions: [] };
   };
   const lastDay = FIRST_DAY.plus({ days: DAYS - 1 });
@@ -373,6 +374,8 @@ async function ingestion(db: DataSource, world: World, rollups: RollupsRepositor
       await insertRows(m, 'broadcasts', rows);
       await writers.on.createPendingMany(m, batch, new Date(slot));
     });
+    // The dispatch's own rollups are folded before the receipts are timed.
+    await folder.foldAll();
     slot += 4 * 86_400_000;
     return [...bySpeaker].map(([speakerId, broadcastIds]) => ({ speakerId, broadcastIds }));
   }

@@ -18,6 +18,8 @@ const STATE_UPSERT: IncrementUpsert<RollupStateEntity> = { entity: RollupStateEn
 /** A fold stops taking journal rows past this many transitions, to keep its write transaction short. */
 const FOLD_TRANSITIONS = 500;
 const JOURNAL_PAGE = 50;
+/** Journal rows per INSERT statement (a dispatch of many deliveries writes several). */
+const JOURNAL_INSERT = 100;
 
 type EncodedTransition = [string, string, string, DeliveryStatus, DeliveryStatus];
 
@@ -27,28 +29,30 @@ export const decodeTransitions = (text: string): DeliveryTransition[] =>
 
 /**
  * Keeps the report rollups equal to the deliveries. Every delivery status change calls apply() inside
- * the transaction that makes it, so a change and its record commit or roll back together:
- * - a dispatch (new deliveries) is folded into the rollups at once: area, segment and speaker rows;
- * - receipts and finalisations, the hot path (thousands a second at bulletin time), are written to the
- *   journal as one row per transaction, and a worker folds the journal in (RollupFolder), many
- *   receipts of a broadcast at a time. Reports add the journal to the rollups, so they stay exact.
+ * the transaction that makes it, so a change and its record commit or roll back together. apply()
+ * only appends the transitions to the journal (a row per 500: one small insert for a receipt, a few
+ * for a dispatch); a worker folds the journal into the area, segment and speaker rollups (RollupFolder),
+ * many transitions of a broadcast at a time. Reports add the journal to the rollups, so they stay exact.
  */
 @Injectable()
 export class RollupsRepository {
   constructor(private readonly facts: BroadcastFactsLoader) {}
 
   async apply(manager: EntityManager, transitions: DeliveryTransition[]): Promise<void> {
-    if (!transitions.length) return;
-    if (transitions.some((t) => t.from === null)) return this.fold(manager, transitions);
-    const values = [1, 2].map((n) => placeholder(manager, n)).join(', ');
-    await manager.query(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (${values})`, [encode(transitions), Date.now()]);
+    const rows = [...chunks(transitions, FOLD_TRANSITIONS)];
+    for (const batch of chunks(rows, JOURNAL_INSERT)) {
+      const params = batch.flatMap((row) => [encode(row), Date.now()]);
+      const values = batch.map((_, i) => `(${placeholder(manager, 2 * i + 1)}, ${placeholder(manager, 2 * i + 2)})`).join(', ');
+      await manager.query(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES ${values}`, params);
+    }
   }
 
-  /** The rollup rows of transitions, without writing them: what reports add for the journal. */
+  /** The rollup rows of transitions, without writing anything: what reports add for the journal. */
   async rowsOf(manager: EntityManager, transitions: DeliveryTransition[]): Promise<RollupRows> {
     const broadcasts = await this.facts.broadcastFacts(manager, distinct(transitions.map((t) => t.broadcastId)));
     const communePaths = await this.facts.communePaths(manager, distinct(transitions.map((t) => t.communeId)));
-    return rollupRows({ transitions, broadcasts, communePaths, firstDeliveryAreas: new Map() });
+    const { firstAreas } = await this.reach(manager, transitions, communePaths);
+    return rollupRows({ transitions, broadcasts, communePaths, firstDeliveryAreas: firstAreas });
   }
 
   async journalWaiting(manager: EntityManager): Promise<boolean> {
@@ -86,7 +90,8 @@ export class RollupsRepository {
     if (!transitions.length) return;
     const broadcasts = await this.facts.broadcastFacts(manager, distinct(transitions.map((t) => t.broadcastId)));
     const communePaths = await this.facts.communePaths(manager, distinct(transitions.map((t) => t.communeId)));
-    const firstAreas = await this.recordReach(manager, transitions.filter((t) => t.from === null), communePaths);
+    const { firstAreas, newPairs } = await this.reach(manager, transitions, communePaths);
+    for (const pairs of chunks(newPairs)) await manager.insert(BroadcastCommuneEntity, pairs);
     const rows = rollupRows({ transitions, broadcasts, communePaths, firstDeliveryAreas: firstAreas });
     // Always the same table order, so concurrent transactions take row locks in one order.
     await upsertIncrements(manager, AREA_UPSERT, rows.areas);
@@ -95,12 +100,14 @@ export class RollupsRepository {
   }
 
   /**
-   * Notes which communes each broadcast reaches with these new deliveries; answers, per broadcast, the
-   * areas where this is its first delivery (where its `broadcasts` count goes up by one).
+   * Which communes the new deliveries among `transitions` bring each broadcast to (`newPairs`, for the
+   * broadcast-communes table) and, per broadcast, the areas where they are its first delivery (where its
+   * `broadcasts` count goes up by one), given the communes it reached before.
    */
-  private async recordReach(manager: EntityManager, created: DeliveryTransition[], batchPaths: ReadonlyMap<string, string>): Promise<Map<string, Set<string>>> {
+  private async reach(manager: EntityManager, transitions: DeliveryTransition[], batchPaths: ReadonlyMap<string, string>) {
     const reached = new Map<string, Set<string>>();
-    for (const t of created) {
+    for (const t of transitions) {
+      if (t.from !== null) continue;
       let communes = reached.get(t.broadcastId);
       if (!communes) reached.set(t.broadcastId, (communes = new Set()));
       communes.add(t.communeId);
@@ -124,7 +131,6 @@ export class RollupsRepository {
       newPairs.push(...fresh.map((communeId) => ({ broadcastId, communeId })));
       firstAreas.set(broadcastId, firstDeliveryAreas(fresh.map(pathOf), before.map(pathOf)));
     }
-    for (const pairs of chunks(newPairs)) await manager.insert(BroadcastCommuneEntity, pairs);
-    return firstAreas;
+    return { firstAreas, newPairs };
   }
 }
