@@ -16,10 +16,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { broadcastRow, deliveryRow, insertRows, seedFleet, type BroadcastSeed } from './device/seed.js';
 import { fmt, load, type LoadResult } from './device/load.js';
 import { startBenchServer, startFloorServer } from './device/server.js';
+import { runWhenMain } from './direct.js';
 
 const TARGET = { rps: 3000, p99Ms: 50 };
 const SPEAKERS = 5000;
@@ -93,13 +93,4 @@ function report(label: string, r: LoadResult): void {
   console.log(`${label.padEnd(30)} ${fmt(r.requests)} polls in ${r.seconds.toFixed(1)} s = ${fmt(r.rps)} req/s; latency p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, max ${fmt(r.max, 1)} ms  [${statuses}]${overload}`);
 }
 
-// Run directly (`node dist-bench/bench/device-queue.bench.js`), not imported by bench/run.ts.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

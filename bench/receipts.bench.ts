@@ -13,10 +13,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { fmt, load, type LoadResult } from './device/load.js';
 import { broadcastRow, deliveryRow, insertRows, seedFleet, type BroadcastSeed } from './device/seed.js';
 import { startBenchServer, startFloorServer } from './device/server.js';
+import { runWhenMain } from './direct.js';
 
 const TARGET = { receiptsPerSec: 20_000 };
 const COMMUNES = 20;
@@ -89,13 +89,4 @@ function report(label: string, r: LoadResult, counted: number): void {
   );
 }
 
-// Run directly (`node dist-bench/bench/receipts.bench.js`), not imported by bench/run.ts.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

@@ -17,10 +17,11 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { MediaRepository, type MediaCommand } from '../src/media/media.repository.js';
 import { makeSpeechLike, measureLufs, probeCli, type CliLoudness } from '../test/helpers/audio.js';
+import { runWhenMain } from './direct.js';
 
 const TARGETS = { realtime: 60, oursOverRaw: 1.1, lufs: -16, tolerance: 1.5, maxTp: -1 };
 
@@ -183,13 +184,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Run directly (`node dist-bench/bench/transcode.bench.js`), not imported by bench/run.ts.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

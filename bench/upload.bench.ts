@@ -22,12 +22,12 @@ import { createServer, request, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { AudioStorage, sha256File } from '../src/storage/audio-storage.js';
 import { deleteRedisPrefix } from '../test/helpers/app.js';
 import { ffmpegCli } from '../test/helpers/audio.js';
+import { runWhenMain } from './direct.js';
 
 /** A file held in memory would add at least its own size to the RSS; streaming adds chunk buffers awaiting GC. */
 const TARGETS = { fixedCpuMs: 150, rssGrowthMb: 50, cpuPerMbOverRaw: 2 };
@@ -209,13 +209,4 @@ async function makeDistinct(path: string, round: number): Promise<void> {
   }
 }
 
-// Run directly (not through bench/run.js): node dist-bench/bench/upload.bench.js
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, run);
