@@ -351,13 +351,13 @@ describe('segments: upload, transcode, approve, retire, play', () => {
       for (const s of [ofDistrictA, ofEverywhere, ofDistrictB]) await settled(s.id);
     });
 
-    it('filters by status, topic and approval, and pages', async () => {
+    it('filters by status, topic, language and approval, and pages', async () => {
       const tag = topic();
       const made = [];
       for (let i = 0; i < 3; i++) {
         const path = join(files, `filter-${i}.wav`);
         await makeSpeechLike(path, { seconds: 2, format: 'wav', seed: 200 + i });
-        made.push(await uploadReady(tree.staffA.token, path, { topic: tag }));
+        made.push(await uploadReady(tree.staffA.token, path, { topic: tag, language: i === 1 ? 'hmn' : 'vi' }));
       }
       await t.http.post(`/api/v1/segments/${made[0].id}/approve`).set(auth(tree.staffA.token)).expect(200);
       await t.http.delete(`/api/v1/segments/${made[2].id}`).set(auth(tree.staffA.token)).expect(200);
@@ -365,6 +365,7 @@ describe('segments: upload, transcode, approve, retire, play', () => {
       expect((await query('status=ready')).items.map((s: { id: string }) => s.id).sort()).toEqual([made[0].id, made[1].id].sort());
       expect((await query('status=ready&approved=true')).items.map((s: { id: string }) => s.id)).toEqual([made[0].id]);
       expect((await query('status=retired')).total).toBe(1);
+      expect((await query('language=hmn')).items.map((s: { id: string }) => s.id)).toEqual([made[1].id]);
       const page = await query('limit=2&offset=2');
       expect(page).toMatchObject({ total: 3, items: [expect.objectContaining({ id: made[0].id })] }); // newest first
       for (const bad of ['status=gone', 'approved=maybe', 'limit=501']) {

@@ -32,6 +32,9 @@ export class ListSegmentsQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'social-insurance' }) @IsOptional() @IsString() @Length(1, 100)
   topic?: string;
 
+  @ApiPropertyOptional({ example: 'hmn' }) @IsOptional() @IsString() @Length(1, 35)
+  language?: string;
+
   @ApiPropertyOptional({ description: 'only approved (true) or unapproved (false) segments' })
   @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean({ message: 'approved must be true or false' })
   approved?: boolean;

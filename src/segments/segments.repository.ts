@@ -36,7 +36,7 @@ export class SegmentsRepository {
    * Segments visible from `areaPath` (null: all): those of its subtree and those of its ancestors,
    * whose audio serves it. Newest first.
    */
-  list(filter: { areaPath: string | null; status?: SegmentStatus; topic?: string; approved?: boolean; limit: number; offset: number }): Promise<[SegmentEntity[], number]> {
+  list(filter: { areaPath: string | null; status?: SegmentStatus; topic?: string; language?: string; approved?: boolean; limit: number; offset: number }): Promise<[SegmentEntity[], number]> {
     const query = this.segments.createQueryBuilder('s').orderBy('s.createdAt', 'DESC').addOrderBy('s.id', 'ASC').take(filter.limit).skip(filter.offset);
     const { areaPath } = filter;
     if (areaPath) {
@@ -48,6 +48,7 @@ export class SegmentsRepository {
     }
     if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
     if (filter.topic) query.andWhere('s.topic = :topic', { topic: filter.topic });
+    if (filter.language) query.andWhere('s.language = :language', { language: filter.language });
     if (filter.approved !== undefined) query.andWhere('s.approved = :approved', { approved: filter.approved });
     return query.getManyAndCount();
   }

@@ -74,7 +74,7 @@ export class SegmentsService {
   }
 
   async list(user: AuthUser, query: ListSegmentsQuery): Promise<Page<SegmentDto>> {
-    const [rows, total] = await this.segments.list({ areaPath: user.areaPath, status: query.status, topic: query.topic, approved: query.approved, limit: query.limit, offset: query.offset });
+    const [rows, total] = await this.segments.list({ areaPath: user.areaPath, status: query.status, topic: query.topic, language: query.language, approved: query.approved, limit: query.limit, offset: query.offset });
     return { items: rows.map(SegmentDto.of), total };
   }
 
