@@ -3,11 +3,11 @@ import { DeviceTokenCache } from './device-token-cache.js';
 describe('DeviceTokenCache', () => {
   const device = { speakerId: 's1', communeId: 'c1' };
 
-  it('remembers a token for a few seconds only', () => {
+  it('remembers a token for half a minute only', () => {
     const cache = new DeviceTokenCache();
     cache.set('h1', device, 1_000);
-    expect(cache.get('h1', 5_999)).toEqual(device);
-    expect(cache.get('h1', 6_000)).toBeUndefined();
+    expect(cache.get('h1', 30_999)).toEqual(device);
+    expect(cache.get('h1', 31_000)).toBeUndefined();
     expect(cache.get('h2', 1_000)).toBeUndefined();
   });
 

@@ -1,10 +1,10 @@
 import type { AuthDevice } from './auth-user.js';
 
-const TTL_MS = 5_000;
+const TTL_MS = 30_000;
 const MAX_ENTRIES = 100_000;
 
 /**
- * Receivers poll every few seconds; remembering a token for a few seconds spares the database a
+ * Receivers poll every few seconds; remembering a token for half a minute spares the database a
  * lookup per poll. Rotation and moves in this process forget at once; other api processes
  * follow within the TTL.
  */
