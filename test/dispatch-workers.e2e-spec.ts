@@ -1,7 +1,5 @@
 import { jest } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveryEntity } from '../src/broadcasts/delivery.entity.js';
@@ -9,40 +7,10 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 import { areaTree, auth, createArea, createSpeaker } from './helpers/fixtures.js';
 import { createReadySegment } from './helpers/segments.js';
 import { waitUntil } from './helpers/waiting.js';
+import { MAIN, startWorker, type Worker } from './helpers/workers.js';
 
 jest.setTimeout(90_000);
 
-const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
-
-interface Worker {
-  process: ChildProcess;
-  lines: Array<{ level?: string; context?: string; message?: string }>;
-  stderr: string;
-}
-
-/** A real worker process (`node dist/src/main.js`, LOA_ROLES=worker) on the app's database and Redis prefix. */
-function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env, LOA_ROLES: 'worker', LOA_LOG_LEVEL: 'debug', LOA_LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const worker: Worker = { process: child, lines: [], stderr: '' };
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      try {
-        worker.lines.push(JSON.parse(line));
-      } catch {
-        worker.lines.push({ message: line });
-      }
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (worker.stderr += chunk.toString()));
-  return worker;
-}
 
 async function stopWorker(worker: Worker): Promise<void> {
   if (worker.process.exitCode !== null) return;

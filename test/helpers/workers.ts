@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The built server (npm test builds before the suites). */
+export const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js');
+
+export interface Worker {
+  process: ChildProcess;
+  lines: Array<{ level?: string; context?: string; message?: string }>;
+  stderr: string;
+}
+
+/** A real worker process (`node dist/src/main.js`, LOA_ROLES=worker) on the app's database and Redis prefix. */
+export function startWorker(env: Record<string, string>): Worker {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env, LOA_ROLES: 'worker', LOA_LOG_LEVEL: 'debug', LOA_LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const worker: Worker = { process: child, lines: [], stderr: '' };
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) {
+      try {
+        worker.lines.push(JSON.parse(line));
+      } catch {
+        worker.lines.push({ message: line });
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (worker.stderr += chunk.toString()));
+  return worker;
+}
