@@ -14,14 +14,8 @@ const GrainColumn = () => PrimaryColumn({ type: 'varchar', length: 1 });
 const BucketColumn = () => PrimaryColumn({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } });
 const PathColumn = () => Column({ type: 'varchar', length: 800 });
 
-/** Per area, for every area above a delivery's commune (the commune included): groupBy day and commune. */
-@Entity({ name: 'report_area_rollups', withoutRowid: true })
-export class AreaRollupEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 }) areaId: string;
-  @GrainColumn() grain: Grain;
-  @BucketColumn() bucket: number;
-  @PathColumn() areaPath: string;
-  @CountColumn() broadcasts: number;
+/** The delivery counters every rollup keeps (columns inherited by each rollup entity). */
+abstract class DeliveryCounters {
   @CountColumn() targeted: number;
   @CountColumn() pending: number;
   @CountColumn() played: number;
@@ -30,21 +24,25 @@ export class AreaRollupEntity {
   @CountColumn() airtimeMs: number;
 }
 
+/** Per area, for every area above a delivery's commune (the commune included): groupBy day and commune. */
+@Entity({ name: 'report_area_rollups', withoutRowid: true })
+export class AreaRollupEntity extends DeliveryCounters {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) areaId: string;
+  @GrainColumn() grain: Grain;
+  @BucketColumn() bucket: number;
+  @PathColumn() areaPath: string;
+  @CountColumn() broadcasts: number;
+}
+
 /** Per area and playlist segment: groupBy segment, and (through the topic* counters) topic. */
 @Entity({ name: 'report_segment_rollups', withoutRowid: true })
-export class SegmentRollupEntity {
+export class SegmentRollupEntity extends DeliveryCounters {
   @PrimaryColumn({ type: 'varchar', length: 36 }) areaId: string;
   @GrainColumn() grain: Grain;
   @BucketColumn() bucket: number;
   @PrimaryColumn({ type: 'varchar', length: 36 }) segmentId: string;
   @Column({ type: 'varchar', length: 100 }) topic: string;
   @CountColumn() broadcasts: number;
-  @CountColumn() targeted: number;
-  @CountColumn() pending: number;
-  @CountColumn() played: number;
-  @CountColumn() failed: number;
-  @CountColumn() missed: number;
-  @CountColumn() airtimeMs: number;
   @CountColumn() topicBroadcasts: number;
   @CountColumn() topicTargeted: number;
   @CountColumn() topicPending: number;
@@ -55,18 +53,12 @@ export class SegmentRollupEntity {
 
 /** Per speaker and the commune it played in (day and month grains): groupBy speaker. */
 @Entity({ name: 'report_speaker_rollups', withoutRowid: true })
-export class SpeakerRollupEntity {
+export class SpeakerRollupEntity extends DeliveryCounters {
   @PrimaryColumn({ type: 'varchar', length: 36 }) communeId: string;
   @GrainColumn() grain: Grain;
   @BucketColumn() bucket: number;
   @PrimaryColumn({ type: 'varchar', length: 36 }) speakerId: string;
   @PathColumn() areaPath: string;
-  @CountColumn() targeted: number;
-  @CountColumn() pending: number;
-  @CountColumn() played: number;
-  @CountColumn() failed: number;
-  @CountColumn() missed: number;
-  @CountColumn() airtimeMs: number;
 }
 
 /** Which communes a broadcast has reached, so `broadcasts` counts it once per area even when dispatch comes in several batches. */
