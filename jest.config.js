@@ -5,11 +5,18 @@ import { execFileSync } from 'node:child_process';
  * and run twice: on SQLite, and on PostgreSQL (LOA_TEST_DB=postgres, LOA_TEST_POSTGRES_URL).
  * The project is ES modules (NestJS 12 ships only those): Jest runs with --experimental-vm-modules.
  */
+const ESM_ONLY_REQUIRED = '/node_modules/content-disposition/';
 const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+    // @fastify/static (CommonJS) requires content-disposition, which ships only ES modules: Node loads
+    // it natively (require(esm)), Jest's module runtime cannot, so Jest alone gets it as CommonJS.
+    [`${ESM_ONLY_REQUIRED}.+\\.js$`]: ['babel-jest', { plugins: ['@babel/plugin-transform-modules-commonjs'] }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY_REQUIRED.replace('/node_modules/', '')})`],
 };
 const e2e = { ...base, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] };
 

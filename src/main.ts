@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     return;
   }
   const app = await createApp(config);
-  await app.listen(config.PORT);
+  // Every interface: receivers reach the server over the network (Fastify alone would bind to localhost).
+  await app.listen(config.PORT, '0.0.0.0');
   Logger.log(`Loa listening on http://localhost:${config.PORT} (roles: ${config.LOA_ROLES.join(', ')}; database: ${config.isPostgres ? 'PostgreSQL' : 'SQLite'})`, 'Loa');
 }
 

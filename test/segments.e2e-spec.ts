@@ -15,6 +15,7 @@ import { uploadRequestTimeoutMs } from '../src/storage/multipart-upload.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makeNonAudio, makeSilence, makeSpeechLike, makeVideoWithoutAudio, measureLufs, probeCli } from './helpers/audio.js';
 import { areaTree, auth, createUser } from './helpers/fixtures.js';
+import { waitUntil } from './helpers/waiting.js';
 
 // Real transcodes take seconds; the e2e project's testTimeout is not applied per project.
 jest.setTimeout(120_000);
@@ -252,8 +253,9 @@ describe('segments: upload, transcode, approve, retire, play', () => {
         expect(res.status).toBe(202);
         const failed = await settled(res.body.id);
         expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(reason), durationSec: null });
-        await expect(stat(storage.sourcePath(res.body.id))).rejects.toThrow();
-        await expect(stat(storage.renditionPath(res.body.id))).rejects.toThrow();
+        // The worker removes the files just after it records the failure.
+        const exists = (path: string) => stat(path).then(() => true, () => false);
+        await waitUntil(async () => (await exists(storage.sourcePath(res.body.id))) || (await exists(storage.renditionPath(res.body.id))), (left) => !left, 10_000, 'the failed segment\'s files to be removed');
         expect((await t.http.get(`/api/v1/segments/${res.body.id}/audio`).set(auth(t.adminToken))).status).toBe(404);
         expect((await t.http.post(`/api/v1/segments/${res.body.id}/approve`).set(auth(tree.staffA.token))).status).toBe(409);
         // A failed upload does not block a corrected retry of the same file.

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UserDto } from '../users/user.dto.js';
 import type { AuthUser } from './auth-user.js';
 import { LoginDto } from './auth.dto.js';
+import { LoginRateLimited } from './login-rate-limit.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, Public } from './decorators.js';
 
@@ -12,6 +13,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @LoginRateLimited()
   @Post('login')
   @HttpCode(200)
   login(@Body() dto: LoginDto) {

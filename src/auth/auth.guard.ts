@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { requestContext } from '../common/request-context.js';
 import type { Role } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
@@ -14,7 +14,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const request = context.switchToHttp().getRequest<Request & Record<string, unknown>>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & Record<string, unknown>>();
     const token = bearerToken(request);
     if (!token) throw new UnauthorizedException('missing bearer token');
 
@@ -36,7 +36,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function bearerToken(request: Request): string | null {
+function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
   const [scheme, token] = header.split(' ');

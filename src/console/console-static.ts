@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Paths the server answers itself; the console must never shadow them. */
 export const SERVER_PATHS = ['/api', '/health', '/metrics', '/admin/queues'];
@@ -22,28 +23,32 @@ export function defaultConsoleDir(from = import.meta.dirname): string {
 }
 
 /** Vite fingerprints everything under assets/: cache those for good, revalidate the rest. */
-export function cacheHeaders(root: string) {
-  const assets = join(root, 'assets') + sep;
-  return (res: Response, path: string) => res.setHeader('Cache-Control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
+export function cacheControl(root: string, path: string): string {
+  return path.startsWith(join(root, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 /** A console route, e.g. /schedules: not a server path, not a file (a missing /assets/x.js stays a 404). */
 export const isConsoleRoute = (path: string) => !isServerPath(path) && !/\.[A-Za-z0-9]+$/.test(path);
 
-/** index.html for browser GETs of the console's routes: the console routes by path. */
-export function spaFallback(root: string): RequestHandler {
-  const index = join(root, 'index.html');
-  return (req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isConsoleRoute(req.path) || !req.accepts('html')) return next();
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index, (error) => error && next(error));
-  };
-}
+/** What a browser navigating to a page sends; API clients ask for JSON. */
+export const acceptsHtml = (accept: string | undefined) => !accept || /text\/html|text\/\*|\*\/\*/.test(accept);
 
-/** When the console was not built, `/` says how to build it instead of a bare 404. */
-export function consoleMissing(root: string): RequestHandler {
-  return (req, res, next) => {
-    if (req.method !== 'GET' || !isConsoleRoute(req.path) || !req.accepts('html')) return next();
-    res.status(503).type('text/plain').send(`The web console is not built (${root} is missing): run \`npm run build\`.\n`);
+/**
+ * Serves the console's files, and index.html for browser GETs of its routes (the console routes by
+ * path). Everything else falls through to the server's 404. When the console was not built, its
+ * routes say how to build it instead.
+ */
+export function consolePlugin(root: string, built: boolean): FastifyPluginAsync {
+  return async (scope) => {
+    if (built) {
+      // wildcard: false registers a route per built file, leaving the catch-all below for the console's routes.
+      await scope.register(fastifyStatic, { root, index: false, wildcard: false, setHeaders: (res, path) => res.header('Cache-Control', cacheControl(root, path)) });
+    }
+    scope.get('/*', (request: FastifyRequest, reply: FastifyReply) => {
+      const path = request.url.split('?')[0];
+      if (!isConsoleRoute(path) || !acceptsHtml(request.headers.accept)) return reply.callNotFound();
+      if (!built) return reply.code(503).type('text/plain').send(`The web console is not built (${root} is missing): run \`npm run build\`.\n`);
+      return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    });
   };
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { CurrentDevice, DeviceRoute } from '../auth/decorators.js';
 import { ReceiptBatchDto } from './device.dto.js';
@@ -23,8 +23,8 @@ export class DeviceController {
   /** The broadcast rendition (audio/mpeg), with Range (206) and ETag support. */
   @Get('audio/:segmentId')
   @ApiProduces('audio/mpeg')
-  audio(@CurrentDevice() caller: AuthDevice, @Param('segmentId', ParseUUIDPipe) segmentId: string, @Res() res: Response) {
-    return this.device.sendAudio(caller, segmentId, res);
+  audio(@CurrentDevice() caller: AuthDevice, @Param('segmentId', ParseUUIDPipe) segmentId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.device.sendAudio(caller, segmentId, request.raw, reply);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { coveringPaths, notFoundUnless } from '../auth/scope.js';
@@ -57,10 +58,10 @@ export class DeviceService {
    * Streams a segment's rendition (Range, ETag), only if it belongs to a broadcast the speaker has
    * pending or will play within the lookahead: 404 otherwise, as for a segment that does not exist.
    */
-  async sendAudio(caller: AuthDevice, segmentId: string, res: Response): Promise<void> {
+  async sendAudio(caller: AuthDevice, segmentId: string, request: IncomingMessage, reply: FastifyReply): Promise<void> {
     const broadcasts = await this.broadcastsFor(caller, this.clock.now());
     notFoundUnless(broadcasts.some((b) => b.segmentIds.includes(segmentId)), 'segment');
-    await this.storage.sendRendition(res, segmentId);
+    await this.storage.sendRendition(request, reply, segmentId);
   }
 
   /**

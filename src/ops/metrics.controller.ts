@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -12,8 +12,8 @@ export class MetricsController {
   /** Prometheus text format: HTTP latencies, job durations, queue depths, process metrics. */
   @Public()
   @Get()
-  async scrape(@Res() res: Response): Promise<void> {
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
     const { contentType, body } = await this.metrics.render();
-    res.type(contentType).send(body);
+    await reply.type(contentType).send(body);
   }
 }

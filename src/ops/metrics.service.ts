@@ -2,7 +2,6 @@ import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
-import type { NextFunction, Request, Response } from 'express';
 import { QueueName } from '../queue/queue.constants.js';
 import { METRICS, type Metrics } from './metrics.js';
 
@@ -37,15 +36,8 @@ export class MetricsService implements OnApplicationBootstrap {
     return { contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() };
   }
 
-  /** Express middleware timing every request by its route pattern (not the raw URL, to bound label cardinality). */
-  httpTimer() {
-    return (req: Request, res: Response, next: NextFunction) => {
-      const end = this.metrics.httpDuration.startTimer();
-      res.on('finish', () => {
-        const route = (req.route?.path as string | undefined) ?? 'unmatched';
-        end({ method: req.method, route: `${req.baseUrl}${route === 'unmatched' ? '' : route}` || route, status: String(res.statusCode) });
-      });
-      next();
-    };
+  /** By route pattern, not raw URL: the label's cardinality stays bounded. */
+  observeHttp(method: string, route: string | undefined, status: number, elapsedMs: number): void {
+    this.metrics.httpDuration.observe({ method, route: route ?? 'unmatched', status: String(status) }, elapsedMs / 1000);
   }
 }

@@ -5,7 +5,8 @@ import type { DeliveryStatus } from '../broadcasts/delivery.entity.js';
 import { BroadcastFactsLoader, chunks, distinct } from './broadcast-facts.js';
 import { AreaRollupEntity, BroadcastCommuneEntity, RollupJournalEntity, RollupStateEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
 import { firstDeliveryAreas, rollupRows, type AreaRollupRow, type RollupRows, type SegmentRollupRow, type SpeakerRollupRow } from './rollup-rows.js';
-import { placeholder, tableName, upsertIncrements, type IncrementUpsert } from './sql.js';
+import { appendJournal } from './journal-append.js';
+import { upsertIncrements, type IncrementUpsert } from './sql.js';
 
 const STATUS = ['targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'] as const;
 const AREA_UPSERT: IncrementUpsert<AreaRollupRow> = { entity: AreaRollupEntity, keys: ['areaId', 'grain', 'bucket'], fixed: ['areaPath'], counters: ['broadcasts', ...STATUS] };
@@ -18,8 +19,6 @@ const STATE_UPSERT: IncrementUpsert<RollupStateEntity> = { entity: RollupStateEn
 /** A fold stops taking journal rows past this many transitions, to keep its write transaction short. */
 const FOLD_TRANSITIONS = 500;
 const JOURNAL_PAGE = 50;
-/** Journal rows per INSERT statement (a dispatch of many deliveries writes several). */
-const JOURNAL_INSERT = 100;
 
 type EncodedTransition = [string, string, string, DeliveryStatus, DeliveryStatus];
 
@@ -39,12 +38,7 @@ export class RollupsRepository {
   constructor(private readonly facts: BroadcastFactsLoader) {}
 
   async apply(manager: EntityManager, transitions: DeliveryTransition[]): Promise<void> {
-    const rows = [...chunks(transitions, FOLD_TRANSITIONS)];
-    for (const batch of chunks(rows, JOURNAL_INSERT)) {
-      const params = batch.flatMap((row) => [encode(row), Date.now()]);
-      const values = batch.map((_, i) => `(${placeholder(manager, 2 * i + 1)}, ${placeholder(manager, 2 * i + 2)})`).join(', ');
-      await manager.query(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES ${values}`, params);
-    }
+    await appendJournal(manager, [...chunks(transitions, FOLD_TRANSITIONS)].map(encode));
   }
 
   /** The rollup rows of transitions, without writing anything: what reports add for the journal. */

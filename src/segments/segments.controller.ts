@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { ListSegmentsQuery } from './segment.dto.js';
@@ -31,8 +31,8 @@ export class SegmentsController {
       },
     },
   })
-  upload(@CurrentUser() user: AuthUser, @Req() req: Request) {
-    return this.segments.upload(user, req);
+  upload(@CurrentUser() user: AuthUser, @Req() request: FastifyRequest) {
+    return this.segments.upload(user, request.raw);
   }
 
   @Get()
@@ -61,7 +61,7 @@ export class SegmentsController {
   /** The broadcast rendition; supports Range (206) for players that seek. */
   @Get(':id/audio')
   @ApiProduces('audio/mpeg')
-  audio(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
-    return this.segments.sendAudio(user, id, res);
+  audio(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.segments.sendAudio(user, id, request.raw, reply);
   }
 }

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, ConflictException, Injectable, Logger, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -47,7 +48,7 @@ export class SegmentsService {
    * Receives an upload (streamed to disk), refuses duplicates (409) and non-audio (415), and
    * queues the segment for transcoding. Answers while it is `processing`.
    */
-  async upload(user: AuthUser, req: Request): Promise<SegmentDto> {
+  async upload(user: AuthUser, req: IncomingMessage): Promise<SegmentDto> {
     const upload = await receiveUpload(req, { dir: this.storage.incomingDir, fileField: FILE_FIELD, maxFileBytes: this.config.LOA_MAX_UPLOAD_MB * 1024 * 1024 });
     try {
       const fields = (await this.validateFields.transform(upload.fields, { type: 'body', metatype: UploadSegmentFields })) as UploadSegmentFields;
@@ -107,10 +108,10 @@ export class SegmentsService {
     return SegmentDto.of((await this.segments.get(id))!);
   }
 
-  async sendAudio(user: AuthUser, id: string, res: Response): Promise<void> {
+  async sendAudio(user: AuthUser, id: string, request: IncomingMessage, reply: FastifyReply): Promise<void> {
     const segment = await this.visible(user, id);
     notFoundUnless(!!segment.renditionSha256, 'audio of this segment');
-    await this.storage.sendRendition(res, id);
+    await this.storage.sendRendition(request, reply, id);
   }
 
   /** Idempotent: the job id is the segment id. */

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import send from '@fastify/send';
 import { Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 
 /** Files still being written (uploads in progress, renders in progress) end in this. */
@@ -81,30 +82,29 @@ export class AudioStorage implements OnModuleInit {
   }
 
   /**
-   * Streams a segment's rendition as audio/mpeg with HTTP Range support (200 or 206, 416 for an
-   * unsatisfiable range), through express' `send`. 404 when the file is not there.
+   * Streams a segment's rendition as audio/mpeg with HTTP Range (200 or 206, 416 for an
+   * unsatisfiable range) and ETag/Last-Modified (304). 404 when the file is not there.
    */
-  async sendRendition(res: Response, segmentId: string): Promise<void> {
+  async sendRendition(request: IncomingMessage, reply: FastifyReply, segmentId: string): Promise<void> {
     const path = this.renditionPath(segmentId);
     if (!(await stat(path).catch(() => null))?.isFile()) throw new NotFoundException('the audio of this segment is not available');
-    await new Promise<void>((done) => {
-      res.sendFile(path, { acceptRanges: true, headers: { 'Content-Type': 'audio/mpeg', 'Cache-Control': 'private, max-age=3600' } }, (error?: SendError) => {
-        done();
-        if (!error || error.code === 'ECONNABORTED') return; // the client went away mid-download: routine
-        const status = error.status ?? 500;
-        if (!res.headersSent) {
-          // `send` leaves its error responses (416 with `Content-Range: bytes */size`, ...) to the caller.
-          res.set(error.headers ?? {});
-          res.status(status).json({ statusCode: status, error: STATUS_CODES[status], message: status === 416 ? 'requested range not satisfiable' : 'could not read the audio file' });
-        }
-        if (status >= 500) this.logger.warn(`sending ${path}: ${error.message}`);
-      });
-    });
+    const { statusCode, headers, stream, type } = await send(request, path, { acceptRanges: true, maxAge: 3_600_000 });
+    if (type === 'error') {
+      // `send` built an HTML error page; answer in the API's JSON instead, keeping `Content-Range: bytes */size` of a 416.
+      stream.destroy();
+      if (statusCode >= 500) this.logger.warn(`sending ${path}: status ${statusCode}`);
+      const contentRange = headers['Content-Range'];
+      if (contentRange) reply.header('Content-Range', contentRange);
+      const message = statusCode === 416 ? 'requested range not satisfiable' : 'could not read the audio file';
+      await reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message });
+      return;
+    }
+    await reply
+      .code(statusCode)
+      .headers({ ...headers, 'Content-Type': 'audio/mpeg', 'Cache-Control': 'private, max-age=3600' })
+      .send(stream);
   }
 }
-
-/** What express' res.sendFile reports: an fs error, or an http-errors error from `send`. */
-type SendError = Error & { code?: string; status?: number; headers?: Record<string, string> };
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BadRequestException, HttpException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import busboy from 'busboy';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { PARTIAL_SUFFIX, removeFile } from './audio-storage.js';
 
 export interface ReceivedFile {
@@ -52,8 +52,8 @@ const MAX_FIELDS = 32;
  * Throws 415 (not multipart), 413 (file over the limit), 400 (malformed or interrupted, no file,
  * a second file, an oversized field); no file is left behind then.
  */
-export async function receiveUpload(req: Request, limits: UploadLimits): Promise<ReceivedUpload> {
-  if (!req.is('multipart/form-data')) {
+export async function receiveUpload(req: IncomingMessage, limits: UploadLimits): Promise<ReceivedUpload> {
+  if (!/^multipart\/form-data\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
     throw new UnsupportedMediaTypeException(`send multipart/form-data with the audio in the "${limits.fileField}" field`);
   }
   const tooLarge = () => new PayloadTooLargeException(`the file is larger than the ${formatMegabytes(limits.maxFileBytes)} limit`);
