@@ -19,15 +19,14 @@
  *     province over a ragged window, and a district over a week. Targets: < 100 ms and >= 20x the raw
  *     query (nationwide, 18 months).
  *  2. receipt ingestion through DeliveriesRepository.settleReceipts with rollups on (receipts go to the
- *     rollup journal) and with an apply() that does nothing, alternating runs: one receipt per call (a
- *     receiver reporting the broadcast it just played) and 100 per call (a receiver back online).
+ *     rollup journal) and with an apply() that does nothing, the two taking turns call by call: one receipt
+ *     per call (a receiver reporting the broadcast it just played) and 100 per call (a receiver back online).
  *     Target: < 10% more CPU per receipt. The worker's fold of the journal is timed apart.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AreaEntity } from '../src/areas/area.entity.js';
@@ -47,6 +46,7 @@ import { ReportsRepository } from '../src/reports/reports.repository.js';
 import { ReportsService } from '../src/reports/reports.service.js';
 import { RollupFolder } from '../src/reports/rollup-folder.js';
 import { RollupsRepository } from '../src/reports/rollups.repository.js';
+import { runWhenMain } from './direct.js';
 
 const TARGET = { reportMs: 100, speedup: 20, ingestSlowdown: 0.1 };
 const VN = 'Asia/Ho_Chi_Minh';
@@ -104,7 +104,7 @@ export async function run(): Promise<void> {
     const parts = (process.env.BENCH_PARTS ?? 'reports,ingestion').split(',');
     if (parts.includes('reports')) await reportLatency(db, world, facts, rollups);
     if (parts.includes('ingestion')) {
-      console.log('\nreceipt ingestion through DeliveriesRepository.settleReceipts (alternating runs, fresh pending deliveries each):');
+      console.log('\nreceipt ingestion through DeliveriesRepository.settleReceipts (fresh pending deliveries for each mode, calls alternating):');
       await ingestion(db, world, rollups);
     }
   } finally {
@@ -316,25 +316,33 @@ class NoRollups extends RollupsRepository {
   override async apply(): Promise<void> {}
 }
 
-interface Measured {
-  cpuUsPerReceipt: number;
-  receiptsPerSec: number;
+type Mode = 'on' | 'off';
+interface Tally {
+  cpuUs: number;
+  wallMs: number;
+  receipts: number;
 }
+const noTally = (): Tally => ({ cpuUs: 0, wallMs: 0, receipts: 0 });
 
-async function measured(work: () => Promise<number>): Promise<Measured> {
+/** Adds the process CPU time (user + system) and wall time of `work` to `tally`; `work` answers how many receipts it took. */
+async function timed(tally: Tally, work: () => Promise<number>): Promise<void> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const receipts = await work();
+  tally.receipts += await work();
   const used = process.cpuUsage(cpu);
-  return { cpuUsPerReceipt: (used.user + used.system) / receipts, receiptsPerSec: receipts / ((performance.now() - started) / 1000) };
+  tally.cpuUs += used.user + used.system;
+  tally.wallMs += performance.now() - started;
 }
 
-const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const cpuPerReceipt = (t: Tally) => t.cpuUs / t.receipts;
+const ratePerSec = (t: Tally) => t.receipts / (t.wallMs / 1000);
 
 /**
  * Pending deliveries (created through the real dispatch path) settled by receipts, `perCall` per
- * settleReceipts call, once with rollups on (receipts go to the journal) and once with an apply() that
- * does nothing, alternating; then the journal is folded, timed apart. CPU time per receipt is the
+ * settleReceipts call, with rollups on (receipts go to the journal) and with an apply() that does
+ * nothing. The two modes take turns call by call (on, off, off, on, ...), each call timed on its own,
+ * so a burst of other work on the machine falls on both alike; whole runs one after the other differed
+ * by ±20% under load. A warm-up round is not counted. The journal is folded after each round, timed apart. CPU time per receipt is the
  * figure compared: unlike wall time it does not move with the other processes on the machine.
  */
 async function ingestion(db: DataSource, world: World, rollups: RollupsRepository): Promise<void> {
@@ -380,35 +388,42 @@ async function ingestion(db: DataSource, world: World, rollups: RollupsRepositor
     return [...bySpeaker].map(([speakerId, broadcastIds]) => ({ speakerId, broadcastIds }));
   }
 
-  async function settle(mode: 'on' | 'off', receivers: Array<{ speakerId: string; broadcastIds: string[] }>, perCall: number): Promise<number> {
-    let receipts = 0;
-    for (const { speakerId, broadcastIds } of receivers) {
-      for (let i = 0; i < broadcastIds.length; i += perCall) {
-        const batch = broadcastIds.slice(i, i + perCall).map((broadcastId) => ({ broadcastId, status: 'played' as const, startedAt: new Date(slot), finishedAt: new Date(slot + 300_000), error: null }));
-        receipts += (await writers[mode].settleReceipts(speakerId, batch, new Date())).accepted;
-      }
-    }
-    return receipts;
+  /** Every receiver's receipts for its broadcasts, `perCall` per settleReceipts call. */
+  function calls(receivers: Array<{ speakerId: string; broadcastIds: string[] }>, perCall: number, mode: Mode): Array<() => Promise<number>> {
+    return receivers.flatMap(({ speakerId, broadcastIds }) => Array.from({ length: Math.ceil(broadcastIds.length / perCall) }, (_, i) => async () => {
+      const batch = broadcastIds.slice(i * perCall, (i + 1) * perCall).map((broadcastId) => ({ broadcastId, status: 'played' as const, startedAt: new Date(slot), finishedAt: new Date(slot + 300_000), error: null }));
+      return (await writers[mode].settleReceipts(speakerId, batch, new Date())).accepted;
+    }));
   }
 
+  const ROUNDS = 5;
+  /** Uncounted first: the JIT and SQLite's page cache settle on both paths. */
+  const WARM_UP_ROUNDS = 1;
   for (const { perCall, communes, perCommune } of [{ perCall: 1, communes: 400, perCommune: 1 }, { perCall: 100, communes: 40, perCommune: 100 }]) {
-    const runs: Record<'on' | 'off' | 'fold', Measured[]> = { on: [], off: [], fold: [] };
-    for (let round = 0; round < 5; round++) {
-      for (const mode of round % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        const receivers = await onAir(communes, perCommune);
-        runs[mode].push(await measured(() => settle(mode, receivers, perCall)));
-        if (mode === 'on') runs.fold.push(await measured(async () => (await folder.foldAll(), receivers.length * perCommune)));
+    const total: Record<Mode | 'fold', Tally> = { on: noTally(), off: noTally(), fold: noTally() };
+    const roundSlowdowns: number[] = [];
+    for (let round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
+      const on = calls(await onAir(communes, perCommune), perCall, 'on');
+      const off = calls(await onAir(communes, perCommune), perCall, 'off');
+      const tally: Record<Mode, Tally> = { on: noTally(), off: noTally() };
+      for (let i = 0; i < on.length; i++) {
+        for (const mode of i % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) await timed(tally[mode], (mode === 'on' ? on : off)[i]);
       }
+      const fold = noTally();
+      await timed(fold, async () => (await folder.foldAll(), tally.on.receipts));
+      if (round < 0) continue;
+      for (const key of ['cpuUs', 'wallMs', 'receipts'] as const) total.fold[key] += fold[key];
+      roundSlowdowns.push(cpuPerReceipt(tally.on) / cpuPerReceipt(tally.off) - 1);
+      for (const mode of ['on', 'off'] as const) for (const key of ['cpuUs', 'wallMs', 'receipts'] as const) total[mode][key] += tally[mode][key];
     }
-    const [on, off, fold] = (['on', 'off', 'fold'] as const).map((mode) => ({ cpu: medianOf(runs[mode].map((r) => r.cpuUsPerReceipt)), rate: medianOf(runs[mode].map((r) => r.receiptsPerSec)) }));
-    const slowdown = on.cpu / off.cpu - 1;
-    const withFold = (on.cpu + fold.cpu) / off.cpu - 1;
-    console.log(`  ${perCall} receipt(s) per call, ${fmt(communes * SPEAKERS_PER_COMMUNE * perCommune)} receipts a run, medians of 5 runs:`);
-    console.log(`    rollups off   ${fmt(off.cpu, 1).padStart(7)} us CPU per receipt   ${fmt(off.rate).padStart(7)} receipts/s`);
-    console.log(`    rollups on    ${fmt(on.cpu, 1).padStart(7)} us CPU per receipt   ${fmt(on.rate).padStart(7)} receipts/s   ${(slowdown * 100).toFixed(1)}% more CPU  ${slowdown < TARGET.ingestSlowdown ? 'OK' : 'BELOW TARGET'}`);
-    console.log(`    journal fold  ${fmt(fold.cpu, 1).padStart(7)} us CPU per receipt   ${fmt(fold.rate).padStart(7)} receipts/s folded (worker, in the background); with it: ${(withFold * 100).toFixed(1)}% more CPU in all`);
+    const slowdown = cpuPerReceipt(total.on) / cpuPerReceipt(total.off) - 1;
+    const withFold = (cpuPerReceipt(total.on) + cpuPerReceipt(total.fold)) / cpuPerReceipt(total.off) - 1;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    console.log(`  ${perCall} receipt(s) per call, ${fmt(total.on.receipts)} receipts per mode in ${ROUNDS} rounds, calls alternating (load average ${loadavg()[0].toFixed(2)}):`);
+    console.log(`    rollups off   ${fmt(cpuPerReceipt(total.off), 1).padStart(7)} us CPU per receipt   ${fmt(ratePerSec(total.off)).padStart(7)} receipts/s`);
+    console.log(`    rollups on    ${fmt(cpuPerReceipt(total.on), 1).padStart(7)} us CPU per receipt   ${fmt(ratePerSec(total.on)).padStart(7)} receipts/s   ${pct(slowdown)} more CPU (rounds ${roundSlowdowns.map(pct).join(', ')})  ${slowdown < TARGET.ingestSlowdown ? 'OK' : 'BELOW TARGET'}`);
+    console.log(`    journal fold  ${fmt(cpuPerReceipt(total.fold), 1).padStart(7)} us CPU per receipt   ${fmt(ratePerSec(total.fold)).padStart(7)} receipts/s folded (worker, in the background); with it: ${pct(withFold)} more CPU in all`);
   }
 }
 
-// Run directly (`node dist-bench/bench/reports.bench.js`), not imported by bench/run.ts.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
+runWhenMain(import.meta.url, run);
