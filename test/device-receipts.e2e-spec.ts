@@ -111,18 +111,20 @@ describe('device API: receipts', () => {
   });
 
   it.each([
-    ['no receipts field', {}, /receipts/],
-    ['an empty batch', { receipts: [] }, /at least one receipt/],
-    ['receipts not a list', { receipts: 'played' }, /receipts/],
-    ['a date without offset', { receipts: [played(randomUUID(), { startedAt: '2025-11-26T13:30:00' })] }, /startedAt must be a date-time with a UTC offset/],
+    ['no receipts field', {}, /receipts is required/],
+    ['an empty batch', { receipts: [] }, /receipts must hold at least 1 item/],
+    ['receipts not a list', { receipts: 'played' }, /receipts must be array/],
+    ['a date without offset', { receipts: [played(randomUUID(), { startedAt: '2025-11-26T13:30:00' })] }, /receipts\.0\.startedAt must be an ISO-8601 date-time with a UTC offset/],
     ['a date only', { receipts: [played(randomUUID(), { startedAt: '2025-11-26' })] }, /startedAt/],
-    ['an impossible date', { receipts: [played(randomUUID(), { finishedAt: '2025-02-30T10:00:00Z' })] }, /finishedAt must be an ISO-8601 date-time/],
+    ['an impossible date', { receipts: [played(randomUUID(), { finishedAt: '2025-02-30T10:00:00Z' })] }, /receipts\.0\.finishedAt must be an ISO-8601 date-time/],
     ['words for a date', { receipts: [played(randomUUID(), { startedAt: 'yesterday' })] }, /startedAt/],
-    ['a missing startedAt', { receipts: [{ broadcastId: randomUUID(), status: 'played' }] }, /startedAt/],
-    ['an unknown status', { receipts: [played(randomUUID(), { status: 'skipped' })] }, /status must be one of played, failed/],
-    ['a broadcastId that is no UUID', { receipts: [played('42')] }, /broadcastId must be a UUID/],
-    ['an unknown field', { receipts: [played(randomUUID(), { volume: 11 })] }, /volume should not exist/],
-    ['an over-long error', { receipts: [played(randomUUID(), { status: 'failed', error: 'x'.repeat(1001) })] }, /error/],
+    ['a missing startedAt', { receipts: [{ broadcastId: randomUUID(), status: 'played' }] }, /receipts\.0\.startedAt is required/],
+    ['an unknown status', { receipts: [played(randomUUID(), { status: 'skipped' })] }, /receipts\.0\.status must be one of played, failed/],
+    ['a broadcastId that is no UUID', { receipts: [played('42')] }, /receipts\.0\.broadcastId must be a UUID/],
+    ['an unknown field', { receipts: [played(randomUUID(), { volume: 11 })] }, /receipts\.0\.volume should not exist/],
+    ['an over-long error', { receipts: [played(randomUUID(), { status: 'failed', error: 'x'.repeat(1001) })] }, /receipts\.0\.error must be at most 1000 characters/],
+    ['a leap second', { receipts: [played(randomUUID(), { startedAt: '2016-12-31T23:59:60Z' })] }, /receipts\.0\.startedAt/],
+    ['a number for a date', { receipts: [played(randomUUID(), { startedAt: 1764138600000 })] }, /receipts\.0\.startedAt must be string/],
     ['finishing before starting', { receipts: [played(randomUUID(), { finishedAt: '2025-11-26T13:29:00+07:00' })] }, /receipts\.0\.finishedAt is before its startedAt/],
   ])('answers 400 for %s, naming the problem', async (_, body, message) => {
     const res = await post(s1.deviceToken, body);

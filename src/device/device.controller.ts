@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { CurrentDevice, DeviceRoute } from '../auth/decorators.js';
-import { ReceiptBatchDto } from './device.dto.js';
+import { JsonSchemaPipe } from '../common/json-schema.pipe.js';
+import { RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES, type ReceiptBatch } from './device.dto.js';
 import { DeviceService } from './device.service.js';
 import { ReceiptsService } from './receipts.service.js';
 
@@ -34,7 +35,8 @@ export class DeviceController {
    */
   @Post('receipts')
   @HttpCode(200)
-  settleReceipts(@CurrentDevice() caller: AuthDevice, @Body() batch: ReceiptBatchDto) {
+  @ApiBody({ schema: RECEIPT_BATCH_SCHEMA as SchemaObject })
+  settleReceipts(@CurrentDevice() caller: AuthDevice, @Body(new JsonSchemaPipe(RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES)) batch: ReceiptBatch) {
     return this.receipts.settle(caller, batch);
   }
 }

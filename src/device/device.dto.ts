@@ -1,7 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { IsInstant } from '../common/iso.js';
+import type { JSONSchemaType } from 'ajv';
 import type { Priority } from '../schedules/schedule.entity.js';
 
 /** More receipts than this in one request answer 413: the receiver should split its backlog. */
@@ -10,31 +7,52 @@ export const MAX_RECEIPTS_PER_BATCH = 500;
 export const RECEIPT_STATUSES = ['played', 'failed'] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
-export class ReceiptDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'broadcastId must be a UUID' })
+/** A receipt as the receiver sends it; times are ISO-8601 with an offset. */
+export interface ReceiptInput {
   broadcastId: string;
-
-  @ApiProperty({ enum: RECEIPT_STATUSES }) @IsIn(RECEIPT_STATUSES, { message: `status must be one of ${RECEIPT_STATUSES.join(', ')}` })
   status: ReceiptStatus;
-
-  @ApiProperty({ example: '2025-11-26T06:30:00+07:00' }) @IsInstant('startedAt')
   startedAt: string;
-
-  @ApiPropertyOptional({ example: '2025-11-26T06:42:10+07:00' }) @IsOptional() @IsInstant('finishedAt')
-  finishedAt?: string;
-
-  @ApiPropertyOptional({ description: 'why playback failed' }) @IsOptional() @IsString() @MaxLength(1000)
-  error?: string;
+  finishedAt?: string | null;
+  error?: string | null;
 }
 
-export class ReceiptBatchDto {
-  @ApiProperty({ type: [ReceiptDto], minItems: 1, maxItems: MAX_RECEIPTS_PER_BATCH })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'receipts must hold at least one receipt' })
-  @ValidateNested({ each: true })
-  @Type(() => ReceiptDto)
-  receipts: ReceiptDto[];
+export interface ReceiptBatch {
+  receipts: ReceiptInput[];
 }
+
+/**
+ * The receipt batch contract, for validation (JsonSchemaPipe) and the OpenAPI document alike.
+ * No maxItems: more than MAX_RECEIPTS_PER_BATCH is a 413, not a 400.
+ */
+export const RECEIPT_BATCH_SCHEMA: JSONSchemaType<ReceiptBatch> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['receipts'],
+  properties: {
+    receipts: {
+      type: 'array',
+      minItems: 1,
+      description: `1 to ${MAX_RECEIPTS_PER_BATCH} receipts (more: 413)`,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['broadcastId', 'status', 'startedAt'],
+        properties: {
+          broadcastId: { type: 'string', format: 'uuid' },
+          status: { type: 'string', enum: RECEIPT_STATUSES },
+          startedAt: { type: 'string', format: 'date-time', examples: ['2025-11-26T06:30:00+07:00'] },
+          finishedAt: { type: 'string', format: 'date-time', nullable: true, examples: ['2025-11-26T06:42:10+07:00'] },
+          error: { type: 'string', maxLength: 1000, nullable: true, description: 'why playback failed' },
+        },
+      },
+    },
+  },
+};
+
+export const RECEIPT_FORMAT_MESSAGES = {
+  uuid: 'a UUID',
+  'date-time': 'an ISO-8601 date-time with a UTC offset (Z or ±hh:mm), e.g. 2025-07-01T00:00:00+07:00',
+};
 
 export interface ReceiptResult {
   accepted: number;

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { DeliveriesRepository, type Receipt } from '../broadcasts/deliveries.repository.js';
 import { Clock } from '../common/clock.js';
-import { MAX_RECEIPTS_PER_BATCH, type ReceiptBatchDto, type ReceiptResult } from './device.dto.js';
+import { MAX_RECEIPTS_PER_BATCH, type ReceiptBatch, type ReceiptResult } from './device.dto.js';
 import { DeviceRepository } from './device.repository.js';
 
 /**
@@ -22,13 +22,13 @@ export class ReceiptsService {
     private readonly clock: Clock,
   ) {}
 
-  async settle(caller: AuthDevice, batch: ReceiptBatchDto): Promise<ReceiptResult> {
+  async settle(caller: AuthDevice, batch: ReceiptBatch): Promise<ReceiptResult> {
     if (batch.receipts.length > MAX_RECEIPTS_PER_BATCH) {
       throw new PayloadTooLargeException(`at most ${MAX_RECEIPTS_PER_BATCH} receipts per request, got ${batch.receipts.length}: send them in several batches`);
     }
     const receipts = batch.receipts.map((dto, i): Receipt => {
-      const startedAt = new Date(dto.startedAt);
-      const finishedAt = dto.finishedAt ? new Date(dto.finishedAt) : null;
+      const startedAt = instant(dto.startedAt, `receipts.${i}.startedAt`);
+      const finishedAt = dto.finishedAt ? instant(dto.finishedAt, `receipts.${i}.finishedAt`) : null;
       if (finishedAt && finishedAt < startedAt) throw new BadRequestException(`receipts.${i}.finishedAt is before its startedAt`);
       return { broadcastId: dto.broadcastId, status: dto.status, startedAt, finishedAt, error: dto.error ?? null };
     });
@@ -69,4 +69,11 @@ export class ReceiptsService {
       });
     }
   }
+}
+
+/** A well-formed date-time can still name no instant (a leap second, 24:00): refused rather than stored as NaN. */
+function instant(value: string, field: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new BadRequestException(`${field} is not an instant JavaScript can represent: ${value}`);
+  return date;
 }
