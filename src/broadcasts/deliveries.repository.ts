@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { RollupsRepository } from '../reports/rollups.repository.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
@@ -25,7 +25,10 @@ export interface Receipt {
 export interface ReceiptOutcome {
   accepted: number;
   duplicates: number;
+  /** Broadcasts without a delivery to this speaker: when there are any, nothing was recorded. */
   unknownBroadcastIds: string[];
+  /** Broadcasts whose delivery was already finalised as `missed`: these receipts came late. */
+  lateBroadcastIds: string[];
 }
 
 /** Delivery rows per SQLite INSERT: 3 bound values each, under its 32766. */
@@ -94,11 +97,11 @@ export class DeliveriesRepository {
   }
 
   /**
-   * A receiver's receipts, in one transaction and a few statements whatever the batch size. The first
-   * terminal receipt wins: it settles a delivery that is `pending`, or `missed` (a late receipt, which
-   * then recomputes the broadcast's final status); one already `played`/`failed` is a duplicate, as is
-   * a second receipt for the same broadcast in the batch. A broadcast without a delivery for this
-   * speaker is unknown.
+   * A receiver's receipts, in one transaction and a few statements whatever the batch size. All or
+   * nothing: if any names a broadcast without a delivery for this speaker, nothing is recorded. The
+   * first terminal receipt wins: it settles a delivery that is `pending`, or `missed` (a late
+   * receipt, which then recomputes the broadcast's final status); one already `played`/`failed` is
+   * a duplicate, as is a second receipt for the same broadcast in the batch.
    */
   settleReceipts(speakerId: string, receipts: Receipt[], at: Date): Promise<ReceiptOutcome> {
     return this.transactions.run(async (manager) => {
@@ -113,31 +116,40 @@ export class DeliveriesRepository {
         if (delivery.status === 'pending' || delivery.status === 'missed') settling.push({ receipt: firsts.get(broadcastId)!, from: delivery.status, communeId: delivery.communeId });
         else duplicates++;
       }
+      if (unknownBroadcastIds.length) return { accepted: 0, duplicates, unknownBroadcastIds, lateBroadcastIds: [] };
+      const lateBroadcastIds = settling.filter((s) => s.from === 'missed').map((s) => s.receipt.broadcastId);
       if (settling.length) {
         await this.writeReceipts(manager, speakerId, settling.map((s) => s.receipt), at);
         await this.rollups.apply(manager, settling.map((s) => ({ broadcastId: s.receipt.broadcastId, speakerId, communeId: s.communeId, from: s.from, to: s.receipt.status })));
-        const late = settling.filter((s) => s.from === 'missed').map((s) => s.receipt.broadcastId);
-        if (late.length) await this.broadcasts.refreshFinal(manager, late);
+        if (lateBroadcastIds.length) await this.broadcasts.refreshFinal(manager, lateBroadcastIds);
       }
-      return { accepted: settling.length, duplicates, unknownBroadcastIds };
+      return { accepted: settling.length, duplicates, unknownBroadcastIds, lateBroadcastIds };
     });
   }
 
-  /** The speaker's deliveries among `broadcastIds`, locked until the transaction ends (SQLite holds its write lock already). */
+  /**
+   * The speaker's deliveries among `broadcastIds` (primary-key lookups), locked until the
+   * transaction ends (SQLite holds its write lock already).
+   */
   private async lockedDeliveries(manager: EntityManager, speakerId: string, broadcastIds: string[]): Promise<Map<string, Pick<DeliveryEntity, 'status' | 'communeId'>>> {
     const found = new Map<string, Pick<DeliveryEntity, 'status' | 'communeId'>>();
     for (const chunk of chunked(broadcastIds, IN_CHUNK)) {
-      const query = manager
-        .createQueryBuilder(DeliveryEntity, 'd')
-        .select(['d.broadcastId', 'd.status', 'd.communeId'])
-        .where({ speakerId, broadcastId: In(chunk) });
-      if (isPostgres(manager)) query.setLock('pessimistic_write');
-      for (const row of await query.getMany()) found.set(row.broadcastId, row);
+      const rows = await sqlRows<{ broadcastId: string; status: DeliveryStatus; communeId: string }>(
+        manager,
+        `SELECT "broadcastId", "status", "communeId" FROM ${tableOf(manager, DeliveryEntity)}
+         WHERE "speakerId" = :speakerId AND "broadcastId" IN (:...ids)${isPostgres(manager) ? ' FOR UPDATE' : ''}`,
+        { speakerId, ids: chunk },
+      );
+      for (const row of rows) found.set(row.broadcastId, row);
     }
     return found;
   }
 
-  /** One UPDATE ... FROM (VALUES ...) for the whole batch; both dialects name VALUES columns column1..n. */
+  /**
+   * One UPDATE ... FROM (VALUES ...) for the whole batch; both dialects name VALUES columns column1..n.
+   * Only for deliveries locked and found settleable in this transaction: matching on the primary key
+   * alone lets SQLite look each one up, where a status condition made it scan the speaker's deliveries.
+   */
   private async writeReceipts(manager: EntityManager, speakerId: string, receipts: Receipt[], at: Date): Promise<void> {
     for (const chunk of chunked(receipts, 1000)) {
       const params: Record<string, unknown> = { speakerId, at: at.getTime() };
@@ -150,7 +162,7 @@ export class DeliveriesRepository {
         `UPDATE ${tableOf(manager, DeliveryEntity)} AS d
          SET "status" = v.column2, "startedAt" = CAST(v.column3 AS bigint), "finishedAt" = CAST(v.column4 AS bigint), "error" = v.column5, "settledAt" = :at
          FROM (VALUES ${tuples.join(', ')}) AS v
-         WHERE d."broadcastId" = v.column1 AND d."speakerId" = :speakerId AND d."status" IN ('pending', 'missed')`,
+         WHERE d."broadcastId" = v.column1 AND d."speakerId" = :speakerId`,
         params,
       );
     }

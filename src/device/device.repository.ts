@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityTarget } from 'typeorm';
 import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
-import { DeliveryEntity, type DeliveryStatus } from '../broadcasts/delivery.entity.js';
+import { DeliveryEntity } from '../broadcasts/delivery.entity.js';
 import { SegmentEntity } from '../segments/segment.entity.js';
 
 /** What a receiver needs of a broadcast: when, how, what to play, and for whom. */
@@ -32,7 +32,6 @@ interface QueueRow {
 @Injectable()
 export class DeviceRepository {
   private readonly queueSql = new Map<number, string>();
-  private readonly statusSql = new Map<number, string>();
   private readonly postgres: boolean;
 
   constructor(
@@ -69,12 +68,6 @@ export class DeviceRepository {
     return this.segments.find({ select: { id: true, renditionSha256: true, durationSec: true }, where: { id: In(segmentIds) } });
   }
 
-  /** This speaker's deliveries among `broadcastIds` (at most 500), by broadcast id: primary key lookups. */
-  async deliveryStatuses(speakerId: string, broadcastIds: string[]): Promise<Map<string, DeliveryStatus>> {
-    const rows: Array<{ broadcastId: string; status: DeliveryStatus }> = await this.dataSource.query(this.statusStatement(broadcastIds.length), [speakerId, ...broadcastIds]);
-    return new Map(rows.map((row) => [row.broadcastId, row.status]));
-  }
-
   private queueStatement(pathCount: number): string {
     let sql = this.queueSql.get(pathCount);
     if (sql) return sql;
@@ -91,16 +84,6 @@ export class DeviceRepository {
       `WHERE ${pathCount ? `b.${q('areaPath')} IN (${Array.from({ length: pathCount }, param).join(', ')})` : '1 = 0'} AND b.${q('status')} = 'scheduled' ` +
       `AND b.${q('startsAt')} < ${param()} AND b.${q('endsAt')} > ${param()}`;
     this.queueSql.set(pathCount, sql);
-    return sql;
-  }
-
-  private statusStatement(idCount: number): string {
-    let sql = this.statusSql.get(idCount);
-    if (sql) return sql;
-    const q = (name: string) => this.dataSource.driver.escape(name);
-    const params = Array.from({ length: idCount + 1 }, (_, i) => (this.postgres ? `$${i + 1}` : '?'));
-    sql = `SELECT ${q('broadcastId')}, ${q('status')} FROM ${this.table(DeliveryEntity)} WHERE ${q('speakerId')} = ${params[0]} AND ${q('broadcastId')} IN (${params.slice(1).join(', ')})`;
-    this.statusSql.set(idCount, sql);
     return sql;
   }
 

@@ -5,7 +5,6 @@ import type { AuthDevice } from '../auth/auth-user.js';
 import { DeliveriesRepository, type Receipt } from '../broadcasts/deliveries.repository.js';
 import { Clock } from '../common/clock.js';
 import { MAX_RECEIPTS_PER_BATCH, type ReceiptBatch, type ReceiptResult } from './device.dto.js';
-import { DeviceRepository } from './device.repository.js';
 
 /**
  * What receivers report having played. A batch is all or nothing: if any broadcast in it is not
@@ -15,7 +14,6 @@ import { DeviceRepository } from './device.repository.js';
 @Injectable()
 export class ReceiptsService {
   constructor(
-    private readonly device: DeviceRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly audit: AuditService,
     private readonly areas: AreasRepository,
@@ -33,37 +31,32 @@ export class ReceiptsService {
       return { broadcastId: dto.broadcastId, status: dto.status, startedAt, finishedAt, error: dto.error ?? null };
     });
 
-    const broadcastIds = [...new Set(receipts.map((r) => r.broadcastId))];
-    const before = await this.device.deliveryStatuses(caller.speakerId, broadcastIds);
-    const unknownBroadcastIds = broadcastIds.filter((id) => !before.has(id));
-    if (unknownBroadcastIds.length) {
+    const outcome = await this.deliveries.settleReceipts(caller.speakerId, receipts, this.clock.now());
+    if (outcome.unknownBroadcastIds.length) {
       throw new NotFoundException({
         statusCode: 404,
         error: 'Not Found',
-        message: `no delivery to this speaker for broadcast ${unknownBroadcastIds.join(', ')}; nothing in this batch was recorded`,
-        unknownBroadcastIds,
+        message: `no delivery to this speaker for broadcast ${outcome.unknownBroadcastIds.join(', ')}; nothing in this batch was recorded`,
+        unknownBroadcastIds: outcome.unknownBroadcastIds,
       });
     }
-
-    // Deliveries are never deleted, so none can have become unknown since the check above.
-    const { accepted, duplicates } = await this.deliveries.settleReceipts(caller.speakerId, receipts, this.clock.now());
-    await this.auditLateReceipts(caller, receipts, before);
-    return { accepted, duplicates };
+    await this.auditLateReceipts(caller, receipts, outcome.lateBroadcastIds);
+    return { accepted: outcome.accepted, duplicates: outcome.duplicates };
   }
 
   /**
    * A receipt for a delivery already finalised as `missed` changes figures that may have been
    * reported: it goes on the audit trail.
    */
-  private async auditLateReceipts(caller: AuthDevice, receipts: Receipt[], before: Map<string, string>): Promise<void> {
-    const seen = new Set<string>();
+  private async auditLateReceipts(caller: AuthDevice, receipts: Receipt[], lateBroadcastIds: string[]): Promise<void> {
+    if (!lateBroadcastIds.length) return;
     const areaPath = (await this.areas.pathOf(caller.communeId)) ?? undefined;
-    for (const receipt of receipts) {
-      if (before.get(receipt.broadcastId) !== 'missed' || seen.has(receipt.broadcastId)) continue;
-      seen.add(receipt.broadcastId);
+    for (const broadcastId of lateBroadcastIds) {
+      // The receipt that settled it: the batch's first for that broadcast.
+      const receipt = receipts.find((r) => r.broadcastId === broadcastId)!;
       await this.audit.record({
         action: 'delivery.late_receipt',
-        resourceId: receipt.broadcastId,
+        resourceId: broadcastId,
         areaPath,
         details: { speakerId: caller.speakerId, status: receipt.status, startedAt: receipt.startedAt.toISOString() },
       });
