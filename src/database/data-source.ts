@@ -6,6 +6,9 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 
+const SQLITE_MMAP_BYTES = 1024 * 1024 * 1024;
+const SQLITE_CACHE_KIB = 64 * 1024;
+
 /** Connection options for the configured database; migrations run on initialise. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, migrationsTransactionMode: 'each' as const, synchronize: false, logging: ['error' as const] };
@@ -20,6 +23,12 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     enableWAL: true,
     // api and worker processes may share the file: wait for the write lock rather than fail.
     timeout: 15000,
+    // Receipts and polls are index lookups scattered over a large deliveries table: read pages through
+    // a memory map and keep 64 MB of them per connection, rather than a syscall per page from a 2 MB cache.
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
+      db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+    },
   };
 }
 
