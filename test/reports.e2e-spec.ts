@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { ReportSpeakerQuartersYears1764806400000 } from '../migrations/1764806400000-report-speaker-quarters-years.js';
 import { AreaEntity } from '../src/areas/area.entity.js';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveriesRepository, type DeliveryTarget } from '../src/broadcasts/deliveries.repository.js';
@@ -102,6 +103,7 @@ describe('GET /reports/deliveries', () => {
   let topics: Map<string, string>;
   const at = (isoString: string) => new Date(isoString);
   let deliveries: DeliveriesRepository;
+  let quarterEdge: BroadcastEntity;
 
   const get = (token: string, query: Record<string, string>) => t.http.get('/api/v1/reports/deliveries').query(query).set(auth(token));
   const target = (s: { id: string; communeId: string }): DeliveryTarget => ({ speakerId: s.id, communeId: s.communeId });
@@ -161,6 +163,16 @@ describe('GET /reports/deliveries', () => {
     await receipt(speakers.b1.id, preempted.id, 'played', at('2025-03-20T23:45:00Z'));
     await finalise(preempted.id);
 
+    // 00:10 on 1 January 2025 and 00:15 on 1 April 2025 in Vietnam: a new year and a new quarter there, not yet in UTC.
+    const newYear = await broadcast(tree.communeB.id, '2024-12-31T17:10:00Z', [segments.bhyt], 90.5, 'completed');
+    await dispatch(newYear.id, [target(speakers.b1), target(speakers.b2)]);
+    await receipt(speakers.b1.id, newYear.id, 'played', at('2024-12-31T17:10:00Z'));
+    await receipt(speakers.b2.id, newYear.id, 'failed', at('2024-12-31T17:10:00Z'));
+    quarterEdge = await broadcast(tree.communeB.id, '2025-03-31T17:15:00Z', [segments.bhyt], 90.5, 'partial');
+    await dispatch(quarterEdge.id, [target(speakers.b1), target(speakers.b2)]);
+    await receipt(speakers.b1.id, quarterEdge.id, 'played', at('2025-03-31T17:15:00Z'));
+    await finalise(quarterEdge.id);
+
     // Another province; and broadcasts that never went on air (no deliveries, nothing to count).
     const elsewhere = await broadcast(otherCommune.id, '2025-04-02T00:00:00Z', [segments.bhyt], 90.5, 'completed');
     await dispatch(elsewhere.id, [target(speakers.c1)]);
@@ -177,11 +189,14 @@ describe('GET /reports/deliveries', () => {
     ['from exactly a start', { from: '2025-03-05T02:07:30Z' }],
     ['to exactly a start (exclusive)', { to: '2025-03-05T02:07:30Z' }],
     ['a window with nothing in it', { from: '2025-03-06T00:00:00Z', to: '2025-03-07T00:00:00Z' }],
+    ['the year 2025 in Vietnam', { from: '2025-01-01T00:00:00+07:00', to: '2026-01-01T00:00:00+07:00' }],
+    ['the first quarter of 2025 in UTC', { from: '2025-01-01T00:00:00Z', to: '2025-04-01T00:00:00Z' }],
+    ['mid-December to mid-April in Vietnam: days, a month, a quarter, days', { from: '2024-12-15T00:00:00+07:00', to: '2025-04-15T00:00:00+07:00' }],
   ];
 
   it('equals the raw deliveries for every groupBy, window and scope', async () => {
     const raw = await rawDeliveries(t);
-    expect(raw).toHaveLength(3 + 2 + 2 + 2 + 1);
+    expect(raw).toHaveLength(3 + 2 + 2 + 2 + 2 + 2 + 1);
     const paths = await t.app.get(DataSource).getRepository(AreaEntity).find();
     const pathOf = (id: string) => paths.find((a) => a.id === id)!.path;
     const scopes: Array<[string, string | undefined]> = [['everywhere', undefined], ['province', tree.province.id], ['district A', tree.districtA.id], ['commune B', tree.communeB.id]];
@@ -225,7 +240,7 @@ describe('GET /reports/deliveries', () => {
   });
 
   it('counts a broadcast once per group however its deliveries were dispatched, and a delivery once per topic', async () => {
-    const res = await get(t.adminToken, { groupBy: 'topic', areaId: tree.communeB.id, to: '2025-03-02T00:00:00Z' });
+    const res = await get(t.adminToken, { groupBy: 'topic', areaId: tree.communeB.id, from: '2025-03-01T00:00:00Z', to: '2025-03-02T00:00:00Z' });
     // [bhxh, quoted, bhxh]: two social-insurance segments, one delivery each.
     expect(res.body.items).toEqual([expect.objectContaining({ key: 'social-insurance', label: 'social-insurance', broadcasts: 1, targeted: 2, played: 2, airtimeSec: 2 * (60 + 30 + 60) })]);
     const emergency = await get(t.adminToken, { groupBy: 'commune', from: '2025-03-05T00:00:00Z', to: '2025-03-06T00:00:00Z' });
@@ -259,6 +274,48 @@ describe('GET /reports/deliveries', () => {
     expect(during.map((r) => r.body)).toEqual(before.map((r) => r.body));
     expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
     expect(await db.getRepository(RollupStateEntity).findOneByOrFail({ id: 1 })).toMatchObject({ generation: 2 });
+  });
+
+  it('keeps receivers\' quarter and year rollups exact through a late receipt, before and after the fold', async () => {
+    const folder = new RollupFolder(t.app.get(RollupsRepository), t.app.get(WriteTransactions, { strict: false }), t.app.get(DataSource));
+    const paths = new Map((await t.app.get(DataSource).getRepository(AreaEntity).find()).map((a) => [a.id, a.path]));
+    const periods = [
+      { from: '2025-01-01T00:00:00+07:00', to: '2026-01-01T00:00:00+07:00' },
+      { from: '2025-04-01T00:00:00+07:00', to: '2025-07-01T00:00:00+07:00' },
+      { from: '2024-10-01T00:00:00+07:00', to: '2025-04-01T00:00:00+07:00' },
+      { from: '2024-12-15T00:00:00+07:00', to: '2025-04-15T00:00:00+07:00' },
+    ];
+    const sameAsRaw = async () => {
+      const raw = await rawDeliveries(t);
+      for (const period of periods) {
+        for (const areaId of [undefined, tree.districtB.id]) {
+          const res = await get(t.adminToken, { groupBy: 'speaker', ...period, ...(areaId ? { areaId } : {}) });
+          const expected = expectedReport(raw, topics, 'speaker', areaId ? paths.get(areaId)! : null, Date.parse(period.from), Date.parse(period.to));
+          expect({ period, areaId, items: comparable(res.body.items) }).toEqual({ period, areaId, items: expected });
+        }
+      }
+    };
+    await folder.foldAll();
+    await sameAsRaw();
+    const q2 = { groupBy: 'speaker', areaId: tree.communeB.id, ...periods[1] };
+    expect((await get(t.adminToken, q2)).body.items.find((i: Expected) => i.key === speakers.b2.id)).toMatchObject({ targeted: 1, missed: 1, played: 0 });
+    expect((await receipt(speakers.b2.id, quarterEdge.id, 'played', at('2025-03-31T17:16:00Z'))).accepted).toBe(1);
+    await sameAsRaw();
+    await folder.foldAll();
+    await sameAsRaw();
+    expect((await get(t.adminToken, q2)).body.items.find((i: Expected) => i.key === speakers.b2.id)).toMatchObject({ targeted: 1, missed: 0, played: 1, airtimeSec: 90.5 });
+
+    // The migration that added these grains rebuilds them from the month rows of existing history.
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      const migration = new ReportSpeakerQuartersYears1764806400000();
+      await migration.down(runner);
+      expect((await get(t.adminToken, q2)).body.items).toEqual([]);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    await sameAsRaw();
   });
 
   it('lists receivers worst first, with their played ratio and last contact', async () => {

@@ -29,7 +29,7 @@ export class PendingRollups {
       })));
   }
 
-  speakers(pathPrefix: string | null, range: BucketRange): KeyedCounters[] {
-    return this.rows.speakers.filter((r) => under(r.areaPath, pathPrefix) && inRange(r, range)).map((r) => keyed(r.speakerId, { ...r, broadcasts: r.targeted }));
+  speakers(pathPrefix: string | null, ranges: BucketRange[]): KeyedCounters[] {
+    return this.rows.speakers.filter((r) => under(r.areaPath, pathPrefix) && ranges.some((range) => inRange(r, range))).map((r) => keyed(r.speakerId, { ...r, broadcasts: r.targeted }));
   }
 }

@@ -28,10 +28,17 @@ interface Window {
 
 interface GroupReader {
   grains(window: Window, tz: string): readonly Grain[];
-  /** Stored rollup rows of the range. */
-  rollups(scope: Scope, range: BucketRange): Promise<KeyedCounters[]>;
+  /** Stored rollup rows of the ranges. */
+  rollups(scope: Scope, ranges: BucketRange[]): Promise<KeyedCounters[]>;
   /** The same for the journal not folded in yet. */
-  pending(rows: PendingRollups, scope: Scope, range: BucketRange): KeyedCounters[];
+  pending(rows: PendingRollups, scope: Scope, ranges: BucketRange[]): KeyedCounters[];
+}
+
+/** A reader of one range at a time, over several. */
+async function eachRange(ranges: BucketRange[], read: (range: BucketRange) => Promise<KeyedCounters[]>): Promise<KeyedCounters[]> {
+  const rows: KeyedCounters[] = [];
+  for (const range of ranges) rows.push(...(await read(range)));
+  return rows;
 }
 
 /** A fold moves counts from the journal to the rollups; a report that read across one reads again. */
@@ -71,9 +78,7 @@ export class ReportsService {
     const totals = new ReportTotals();
     const pending = await this.reports.pending();
     const cover = coverRange(window.from, window.to, reader.grains(window, tz));
-    for (const range of cover.ranges) {
-      for (const row of [...(await reader.rollups(scope, range)), ...reader.pending(pending, scope, range)]) totals.addRollup(groupBy === 'day' ? dayKey(Number(row.key), tz) : row.key, row);
-    }
+    for (const row of [...(await reader.rollups(scope, cover.ranges)), ...reader.pending(pending, scope, cover.ranges)]) totals.addRollup(groupBy === 'day' ? dayKey(Number(row.key), tz) : row.key, row);
     for (const raw of cover.raw) await this.addRaw(totals, groupBy, scope, raw, tz);
     return totals;
   }
@@ -82,28 +87,28 @@ export class ReportsService {
     day: {
       // Day rows serve only zones whose days they are; other zones sum quarter-hours (any offset is whole quarters).
       grains: (w, tz) => (dayBucketsAreDaysIn(tz, Math.max(w.from, w.extent.from), Math.min(w.to, w.extent.to)) ? ['d', 'q'] : ['q']),
-      rollups: (scope, range) => this.reports.areaBuckets(scope.areaIds, range),
-      pending: (rows, scope, range) => rows.areaBuckets(scope.areaIds, range),
+      rollups: (scope, ranges) => eachRange(ranges, (range) => this.reports.areaBuckets(scope.areaIds, range)),
+      pending: (rows, scope, ranges) => ranges.flatMap((range) => rows.areaBuckets(scope.areaIds, range)),
     },
     commune: {
       grains: () => AREA_GRAINS,
-      rollups: (scope, range) => this.reports.communes(scope.pathPrefix, range),
-      pending: (rows, scope, range) => rows.communes(scope.pathPrefix, range),
+      rollups: (scope, ranges) => eachRange(ranges, (range) => this.reports.communes(scope.pathPrefix, range)),
+      pending: (rows, scope, ranges) => ranges.flatMap((range) => rows.communes(scope.pathPrefix, range)),
     },
     segment: {
       grains: () => AREA_GRAINS,
-      rollups: (scope, range) => this.reports.segments(scope.areaIds, range, 'segment'),
-      pending: (rows, scope, range) => rows.segments(scope.areaIds, range, 'segment'),
+      rollups: (scope, ranges) => eachRange(ranges, (range) => this.reports.segments(scope.areaIds, range, 'segment')),
+      pending: (rows, scope, ranges) => ranges.flatMap((range) => rows.segments(scope.areaIds, range, 'segment')),
     },
     topic: {
       grains: () => AREA_GRAINS,
-      rollups: (scope, range) => this.reports.segments(scope.areaIds, range, 'topic'),
-      pending: (rows, scope, range) => rows.segments(scope.areaIds, range, 'topic'),
+      rollups: (scope, ranges) => eachRange(ranges, (range) => this.reports.segments(scope.areaIds, range, 'topic')),
+      pending: (rows, scope, ranges) => ranges.flatMap((range) => rows.segments(scope.areaIds, range, 'topic')),
     },
     speaker: {
       grains: () => SPEAKER_GRAINS,
-      rollups: (scope, range) => this.reports.speakers(scope.pathPrefix, range),
-      pending: (rows, scope, range) => rows.speakers(scope.pathPrefix, range),
+      rollups: (scope, ranges) => this.reports.speakers(scope.pathPrefix, ranges),
+      pending: (rows, scope, ranges) => rows.speakers(scope.pathPrefix, ranges),
     },
   };
 

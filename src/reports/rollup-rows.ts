@@ -105,8 +105,11 @@ export interface RollupRows {
 }
 
 export const AREA_GRAINS: readonly Grain[] = ['m', 'd', 'q'];
-/** A quarter-hour per speaker would be a copy of the deliveries: speakers roll up by day and month only. */
-export const SPEAKER_GRAINS: readonly Grain[] = ['m', 'd'];
+/**
+ * A quarter-hour per speaker would be a copy of the deliveries: speakers roll up by day and up. Quarters
+ * and years keep a long nationwide receiver report to a few rows per receiver (it lists every receiver).
+ */
+export const SPEAKER_GRAINS: readonly Grain[] = ['y', 't', 'm', 'd'];
 
 type StatusCounts = Omit<DeliveryCounters, 'broadcasts' | 'airtimeMs'>;
 const STATUS_FIELD: Record<DeliveryStatus, keyof StatusCounts> = { pending: 'pending', played: 'played', failed: 'failed', missed: 'missed' };

@@ -30,6 +30,29 @@ describe('coverRange', () => {
     expect(cover).toEqual({ raw: [], ranges: [{ grain: 'm', from: t('2024-07-01T00:00:00+07:00'), to: t('2026-01-01T00:00:00+07:00') }] });
   });
 
+  it('reads a receiver report over 18 Vietnam months as two quarters and a year', () => {
+    const cover = coverRange(t('2024-07-01T00:00:00+07:00'), t('2026-01-01T00:00:00+07:00'), ['y', 't', 'm', 'd']);
+    expect(cover).toEqual({
+      raw: [],
+      ranges: [
+        { grain: 't', from: t('2024-07-01T00:00:00+07:00'), to: t('2025-01-01T00:00:00+07:00') },
+        { grain: 'y', from: t('2025-01-01T00:00:00+07:00'), to: t('2026-01-01T00:00:00+07:00') },
+      ],
+    });
+  });
+
+  it('cuts quarters and years at Vietnam midnight, not UTC midnight', () => {
+    const cover = coverRange(t('2024-11-15T00:00:00+07:00'), t('2025-05-01T00:00:00Z'), ['y', 't', 'm', 'd']);
+    expect(cover.ranges).toEqual([
+      { grain: 'd', from: t('2024-11-15T00:00:00+07:00'), to: t('2024-12-01T00:00:00+07:00') },
+      { grain: 'm', from: t('2024-12-01T00:00:00+07:00'), to: t('2025-01-01T00:00:00+07:00') },
+      { grain: 't', from: t('2025-01-01T00:00:00+07:00'), to: t('2025-04-01T00:00:00+07:00') },
+      { grain: 'm', from: t('2025-04-01T00:00:00+07:00'), to: t('2025-05-01T00:00:00+07:00') },
+    ]);
+    // 1 May 00:00 UTC is 07:00 in Vietnam: the last seven hours are no whole day.
+    expect(cover.raw).toEqual([{ from: t('2025-05-01T00:00:00+07:00'), to: t('2025-05-01T00:00:00Z') }]);
+  });
+
   it('falls back to raw deliveries inside one quarter-hour, and to nothing for an empty range', () => {
     expect(coverRange(t('2025-01-10T08:01:00Z'), t('2025-01-10T08:14:00Z'), ['m', 'd', 'q'])).toEqual({ ranges: [], raw: [{ from: t('2025-01-10T08:01:00Z'), to: t('2025-01-10T08:14:00Z') }] });
     expect(coverRange(5, 5, ['q'])).toEqual({ ranges: [], raw: [] });
@@ -38,10 +61,10 @@ describe('coverRange', () => {
   it('covers every instant of [from, to) exactly once and nothing outside, for any grains', () => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const grainSets: Grain[][] = [['m', 'd', 'q'], ['m', 'd'], ['d', 'q'], ['q'], []];
+    const grainSets: Grain[][] = [['m', 'd', 'q'], ['y', 't', 'm', 'd'], ['d', 'q'], ['q'], [], ['y', 'm', 'd']];
     for (let i = 0; i < 300; i++) {
       const from = t('2024-12-01T00:00:00Z') + Math.floor(random() * 90 * 86_400_000);
-      const to = from + Math.floor(random() ** 3 * 70 * 86_400_000);
+      const to = from + Math.floor(random() ** 3 * 800 * 86_400_000);
       const grains = grainSets[i % grainSets.length];
       const cover = coverRange(from, to, grains);
       const probes = [from, to - 1, to, from - 1, from + QUARTER_MS, ...Array.from({ length: 40 }, () => from - 86_400_000 + Math.floor(random() * (to - from + 2 * 86_400_000)))];
