@@ -5,7 +5,8 @@ import { AudioStorage } from '../src/storage/audio-storage.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { areaPath, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
 import { ffmpegCli } from './helpers/audio.js';
-import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
+import { areaTree, auth, createArea, createSpeaker } from './helpers/fixtures.js';
+import { waitUntil } from './helpers/waiting.js';
 
 const MINUTE = 60_000;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -119,6 +120,27 @@ describe('device API: queue, audio and authentication', () => {
     const after = await t.http.get(`/api/v1/speakers/${fresh.id}`).set(auth(t.adminToken));
     expect(after.body.online).toBe(true);
     expect(Math.abs(Date.parse(after.body.lastSeenAt) - Date.now())).toBeLessThan(5000);
+  });
+
+  it('refreshes the last contact of a receiver that keeps polling, several receivers in one write a second', async () => {
+    // Offline after 2 s: a known receiver's contact is refreshed at most every 200 ms.
+    const quick = await startTestApp({ LOA_SPEAKER_OFFLINE_SEC: '2' });
+    try {
+      const provinceId = (await createArea(quick, quick.adminToken, { kind: 'province' })).id;
+      const communeId = (await createArea(quick, quick.adminToken, { kind: 'commune', parentId: provinceId })).id;
+      const receivers = [await createSpeaker(quick, quick.adminToken, communeId), await createSpeaker(quick, quick.adminToken, communeId)];
+      const lastSeen = async (id: string) => Date.parse((await quick.http.get(`/api/v1/speakers/${id}`).set(auth(quick.adminToken))).body.lastSeenAt);
+      const poll = (token: string) => quick.http.get('/api/v1/device/queue').set(auth(token)).expect(200);
+      for (const r of receivers) await poll(r.deviceToken);
+      const first = await Promise.all(receivers.map((r) => lastSeen(r.id)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const polledAgainAt = Date.now();
+      for (const r of receivers) await poll(r.deviceToken);
+      const refreshed = await waitUntil(() => Promise.all(receivers.map((r) => lastSeen(r.id))), (seen) => seen.every((at, i) => at > first[i]), 5000, 'refreshed contacts');
+      for (const at of refreshed) expect(at).toBeGreaterThanOrEqual(polledAgainAt);
+    } finally {
+      await quick.close();
+    }
   });
 
   it('follows a speaker moved to another commune (merge)', async () => {

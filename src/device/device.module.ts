@@ -6,10 +6,11 @@ import { DeviceController } from './device.controller.js';
 import { DeviceRepository } from './device.repository.js';
 import { DeviceService } from './device.service.js';
 import { ReceiptsService } from './receipts.service.js';
+import { SeenSpeakers } from './seen-speakers.js';
 
 @Module({
   imports: [BroadcastsModule, SpeakersModule, StorageModule],
   controllers: [DeviceController],
-  providers: [DeviceRepository, DeviceService, ReceiptsService],
+  providers: [DeviceRepository, DeviceService, ReceiptsService, SeenSpeakers],
 })
 export class DeviceModule {}

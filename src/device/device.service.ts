@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { AreasRepository } from '../areas/areas.repository.js';
@@ -7,10 +7,10 @@ import { coveringPaths, notFoundUnless } from '../auth/scope.js';
 import { Clock } from '../common/clock.js';
 import { iso } from '../common/iso.js';
 import { AppConfig } from '../config/app-config.js';
-import { SpeakersRepository } from '../speakers/speakers.repository.js';
 import { AudioStorage } from '../storage/audio-storage.js';
 import type { DeviceQueue, DeviceQueueItem } from './device.dto.js';
 import { DeviceRepository, type QueueBroadcast, type Rendition } from './device.repository.js';
+import { SeenSpeakers } from './seen-speakers.js';
 
 export const DEVICE_AUDIO_PATH = '/api/v1/device/audio';
 const RENDITION_CACHE_SIZE = 10_000;
@@ -18,15 +18,12 @@ const RENDITION_CACHE_SIZE = 10_000;
 /** What each receiver must play soon, and the audio it may fetch for that. */
 @Injectable()
 export class DeviceService {
-  /** Last lastSeenAt write per speaker: polls every few seconds need not each cost a database write. */
-  private readonly seenWrittenAt = new Map<string, number>();
   private readonly renditionCache = new Map<string, Rendition>();
-  private readonly logger = new Logger(DeviceService.name);
 
   constructor(
     private readonly device: DeviceRepository,
     private readonly areas: AreasRepository,
-    private readonly speakers: SpeakersRepository,
+    private readonly seenSpeakers: SeenSpeakers,
     private readonly storage: AudioStorage,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -34,7 +31,7 @@ export class DeviceService {
 
   async queue(caller: AuthDevice): Promise<DeviceQueue> {
     const now = this.clock.now();
-    const [broadcasts] = await Promise.all([this.broadcastsFor(caller, now), this.markSeen(caller.speakerId, now)]);
+    const [broadcasts] = await Promise.all([this.broadcastsFor(caller, now), this.seenSpeakers.seen(caller.speakerId, now)]);
     const renditions = await this.renditionsOf(broadcasts.flatMap((b) => b.segmentIds));
     const items = broadcasts.map((b): DeviceQueueItem => ({
       broadcastId: b.id,
@@ -91,21 +88,5 @@ export class DeviceService {
       }
     }
     return this.renditionCache;
-  }
-
-  private async markSeen(speakerId: string, now: Date): Promise<void> {
-    // A tenth of the offline threshold (at most 30 s): `online` stays truthful, and a fleet polling
-    // every few seconds costs a few hundred writes a second, not thousands.
-    const interval = Math.min(30_000, this.config.LOA_SPEAKER_OFFLINE_SEC * 100);
-    const last = this.seenWrittenAt.get(speakerId);
-    if (last !== undefined && now.getTime() - last < interval) return;
-    this.seenWrittenAt.set(speakerId, now.getTime());
-    try {
-      await this.speakers.markSeen(speakerId, now);
-    } catch (error) {
-      // The receiver still gets its queue; the next poll tries again.
-      this.seenWrittenAt.delete(speakerId);
-      this.logger.warn(`could not mark speaker ${speakerId} seen: ${(error as Error).message}`);
-    }
   }
 }

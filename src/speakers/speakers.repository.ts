@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { SpeakerEntity } from './speaker.entity.js';
 
+const MARK_SEEN_CHUNK = 500;
+
 @Injectable()
 export class SpeakersRepository {
   constructor(@InjectRepository(SpeakerEntity) private readonly speakers: Repository<SpeakerEntity>) {}
@@ -19,8 +21,23 @@ export class SpeakersRepository {
     await this.speakers.update({ id }, changes);
   }
 
-  async markSeen(id: string, at: Date): Promise<void> {
-    await this.speakers.update({ id }, { lastSeenAt: at });
+  /** Each speaker's last contact, in one statement per 500 (a CASE keeps each its own time). */
+  async markSeen(seen: Array<{ id: string; at: Date }>): Promise<void> {
+    for (let start = 0; start < seen.length; start += MARK_SEEN_CHUNK) {
+      const chunk = seen.slice(start, start + MARK_SEEN_CHUNK);
+      const times: Record<string, string | number> = {};
+      const cases = chunk.map(({ id, at }, i) => {
+        Object.assign(times, { [`id${i}`]: id, [`at${i}`]: at.getTime() });
+        return `WHEN :id${i} THEN CAST(:at${i} AS bigint)`;
+      });
+      await this.speakers
+        .createQueryBuilder()
+        .update()
+        .set({ lastSeenAt: () => `CASE "id" ${cases.join(' ')} END` })
+        .where('id IN (:...ids)', { ids: chunk.map((s) => s.id) })
+        .setParameters(times)
+        .execute();
+    }
   }
 
   /** Speakers in the communes under `pathPrefix` (all when null), optionally one commune. */
