@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { copyFile, readFile } from 'node:fs/promises';
 import type { Response as SuperagentResponse } from 'superagent';
+import { DataSource } from 'typeorm';
+import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { AudioStorage } from '../src/storage/audio-storage.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { areaPath, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
@@ -110,6 +112,25 @@ describe('device API: queue, audio and authentication', () => {
   it('leaves out settled deliveries, other speakers, other communes, far-off, ended and cancelled broadcasts', async () => {
     expect((await queueOf(s2.deviceToken)).items.map((i) => i.broadcastId)).toEqual([ids.emergency, ids.forCommune, ids.forS2Only]);
     expect((await queueOf(s3.deviceToken)).items.map((i) => i.broadcastId)).toEqual([ids.emergency, ids.communeB]);
+  });
+
+  it('lists a broadcast that went on air a moment ago once, as pending, and follows cancellations within a second', async () => {
+    const communeId = (await createArea(t, t.adminToken, { kind: 'commune', parentId: tree.districtA.id })).id;
+    const receiver = await createSpeaker(t, t.adminToken, communeId);
+    const here = { areaId: communeId, areaPath: await areaPath(t, communeId) };
+    const soon = await insertBroadcast(t, { ...here, status: 'scheduled', startsAt: new Date(Date.now() + MINUTE), segments: [segment] });
+    const later = await insertBroadcast(t, { ...here, status: 'scheduled', startsAt: new Date(Date.now() + HOUR), segments: [segment] });
+    // The province's emergency covers this commune too; only these two are of interest here.
+    const listed = async () => (await queueOf(receiver.deviceToken)).items.map((i) => i.broadcastId).filter((id) => id === soon.id || id === later.id);
+    expect(await listed()).toEqual([soon.id, later.id]);
+
+    // Dispatched and cancelled right after that poll (within the second the commune's schedule is shared).
+    const db = t.app.get(DataSource);
+    await db.getRepository(BroadcastEntity).update({ id: soon.id }, { status: 'on_air' });
+    await insertDelivery(t, { broadcastId: soon.id, speakerId: receiver.id, communeId });
+    await db.getRepository(BroadcastEntity).update({ id: later.id }, { status: 'cancelled' });
+    expect((await listed()).filter((id) => id === soon.id)).toHaveLength(1);
+    await waitUntil(listed, (now) => now.join() === soon.id, 3000, 'the cancellation to show');
   });
 
   it('marks the speaker seen', async () => {

@@ -7,10 +7,11 @@ import { DeviceRepository } from './device.repository.js';
 import { DeviceService } from './device.service.js';
 import { ReceiptsService } from './receipts.service.js';
 import { SeenSpeakers } from './seen-speakers.js';
+import { CommuneSchedules } from './commune-schedules.js';
 
 @Module({
   imports: [BroadcastsModule, SpeakersModule, StorageModule],
   controllers: [DeviceController],
-  providers: [DeviceRepository, DeviceService, ReceiptsService, SeenSpeakers],
+  providers: [DeviceRepository, DeviceService, ReceiptsService, SeenSpeakers, CommuneSchedules],
 })
 export class DeviceModule {}

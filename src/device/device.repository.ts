@@ -31,7 +31,8 @@ interface QueueRow {
  */
 @Injectable()
 export class DeviceRepository {
-  private readonly queueSql = new Map<number, string>();
+  private pendingSql?: string;
+  private readonly scheduledSql = new Map<number, string>();
   private readonly postgres: boolean;
 
   constructor(
@@ -41,15 +42,37 @@ export class DeviceRepository {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
+  /** Broadcasts on air with this speaker's delivery still pending (index deliveries(speakerId, status)). */
+  async pendingBroadcasts(speakerId: string): Promise<QueueBroadcast[]> {
+    this.pendingSql ??= `SELECT ${this.columns()} FROM ${this.table(BroadcastEntity)} b INNER JOIN ${this.table(DeliveryEntity)} d ON d.${this.q('broadcastId')} = b.${this.q('id')} ` +
+      `WHERE d.${this.q('speakerId')} = ${this.param(1)} AND d.${this.q('status')} = 'pending'`;
+    return this.queueRows(this.pendingSql, [speakerId]);
+  }
+
   /**
-   * In one statement: broadcasts on air with this speaker's delivery still pending (index
-   * deliveries(speakerId, status)), and broadcasts still `scheduled` in any of `areaPaths` (a
-   * commune and its ancestors) that have not ended and start before `until` (index
-   * broadcasts(areaPath, status, startsAt)). Scheduled ones naming other speakers are left to the
-   * caller to filter.
+   * Broadcasts still `scheduled` in any of `areaPaths` (a commune and its ancestors) that have not
+   * ended and start before `until` (index broadcasts(areaPath, status, startsAt)). Those naming
+   * other speakers are left to the caller to filter.
    */
-  async queueBroadcasts(speakerId: string, areaPaths: string[], now: Date, until: Date): Promise<QueueBroadcast[]> {
-    const rows: QueueRow[] = await this.dataSource.query(this.queueStatement(areaPaths.length), [speakerId, ...areaPaths, until.getTime(), now.getTime()]);
+  scheduledBroadcasts(areaPaths: string[], now: Date, until: Date): Promise<QueueBroadcast[]> {
+    if (!areaPaths.length) return Promise.resolve([]);
+    let sql = this.scheduledSql.get(areaPaths.length);
+    if (!sql) {
+      const paths = areaPaths.map((_, i) => this.param(i + 1)).join(', ');
+      sql = `SELECT ${this.columns()} FROM ${this.table(BroadcastEntity)} b WHERE b.${this.q('areaPath')} IN (${paths}) AND b.${this.q('status')} = 'scheduled' ` +
+        `AND b.${this.q('startsAt')} < ${this.param(areaPaths.length + 1)} AND b.${this.q('endsAt')} > ${this.param(areaPaths.length + 2)}`;
+      this.scheduledSql.set(areaPaths.length, sql);
+    }
+    return this.queueRows(sql, [...areaPaths, until.getTime(), now.getTime()]);
+  }
+
+  /** What a receiver needs to fetch and check each segment's broadcast rendition. */
+  renditions(segmentIds: string[]): Promise<Rendition[]> {
+    return this.segments.find({ select: { id: true, renditionSha256: true, durationSec: true }, where: { id: In(segmentIds) } });
+  }
+
+  private async queueRows(sql: string, params: unknown[]): Promise<QueueBroadcast[]> {
+    const rows: QueueRow[] = await this.dataSource.query(sql, params);
     return rows.map((row) => ({
       id: row.id,
       startsAt: new Date(Number(row.startsAt)),
@@ -63,28 +86,16 @@ export class DeviceRepository {
     }));
   }
 
-  /** What a receiver needs to fetch and check each segment's broadcast rendition. */
-  renditions(segmentIds: string[]): Promise<Rendition[]> {
-    return this.segments.find({ select: { id: true, renditionSha256: true, durationSec: true }, where: { id: In(segmentIds) } });
+  private columns(): string {
+    return QUEUE_COLUMNS.map((c) => `b.${this.q(c)}`).join(', ');
   }
 
-  private queueStatement(pathCount: number): string {
-    let sql = this.queueSql.get(pathCount);
-    if (sql) return sql;
-    let n = 0;
-    const param = () => (this.postgres ? `$${++n}` : '?');
-    const q = (name: string) => this.dataSource.driver.escape(name);
-    const columns = QUEUE_COLUMNS.map((c) => `b.${q(c)}`).join(', ');
-    const broadcasts = this.table(BroadcastEntity);
-    sql =
-      `SELECT ${columns} FROM ${broadcasts} b INNER JOIN ${this.table(DeliveryEntity)} d ON d.${q('broadcastId')} = b.${q('id')} ` +
-      `WHERE d.${q('speakerId')} = ${param()} AND d.${q('status')} = 'pending' ` +
-      `UNION ALL ` +
-      `SELECT ${columns} FROM ${broadcasts} b ` +
-      `WHERE ${pathCount ? `b.${q('areaPath')} IN (${Array.from({ length: pathCount }, param).join(', ')})` : '1 = 0'} AND b.${q('status')} = 'scheduled' ` +
-      `AND b.${q('startsAt')} < ${param()} AND b.${q('endsAt')} > ${param()}`;
-    this.queueSql.set(pathCount, sql);
-    return sql;
+  private param(n: number): string {
+    return this.postgres ? `$${n}` : '?';
+  }
+
+  private q(name: string): string {
+    return this.dataSource.driver.escape(name);
   }
 
   /** The table's name as SQL, schema-qualified on PostgreSQL. */

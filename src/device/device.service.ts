@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthDevice } from '../auth/auth-user.js';
-import { coveringPaths, notFoundUnless } from '../auth/scope.js';
+import { notFoundUnless } from '../auth/scope.js';
 import { Clock } from '../common/clock.js';
 import { iso } from '../common/iso.js';
-import { AppConfig } from '../config/app-config.js';
 import { AudioStorage } from '../storage/audio-storage.js';
 import type { DeviceQueue, DeviceQueueItem } from './device.dto.js';
 import { DeviceRepository, type QueueBroadcast, type Rendition } from './device.repository.js';
 import { SeenSpeakers } from './seen-speakers.js';
+import { CommuneSchedules } from './commune-schedules.js';
 
 export const DEVICE_AUDIO_PATH = '/api/v1/device/audio';
 const RENDITION_CACHE_SIZE = 10_000;
@@ -18,15 +18,14 @@ const RENDITION_CACHE_SIZE = 10_000;
 /** What each receiver must play soon, and the audio it may fetch for that. */
 @Injectable()
 export class DeviceService {
-  private readonly renditionCache = new Map<string, Rendition>();
+  private readonly renditions = new LRUCache<string, Rendition>({ max: RENDITION_CACHE_SIZE });
 
   constructor(
     private readonly device: DeviceRepository,
-    private readonly areas: AreasRepository,
+    private readonly communeSchedules: CommuneSchedules,
     private readonly seenSpeakers: SeenSpeakers,
     private readonly storage: AudioStorage,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
   ) {}
 
   async queue(caller: AuthDevice): Promise<DeviceQueue> {
@@ -67,12 +66,12 @@ export class DeviceService {
    * subtrees). Ordered by start.
    */
   private async broadcastsFor(caller: AuthDevice, now: Date): Promise<QueueBroadcast[]> {
-    const communePath = await this.areas.pathOf(caller.communeId);
-    const until = new Date(now.getTime() + this.config.LOA_DEVICE_LOOKAHEAD_HOURS * 3_600_000);
-    const broadcasts = await this.device.queueBroadcasts(caller.speakerId, communePath ? coveringPaths(communePath) : [], now, until);
+    const [pending, scheduled] = await Promise.all([this.device.pendingBroadcasts(caller.speakerId), this.communeSchedules.of(caller.communeId, now)]);
+    const pendingIds = new Set(pending.map((b) => b.id));
     // A pending delivery is addressed by definition; a scheduled broadcast naming speakers may not name this one.
-    const targeted = broadcasts.filter((b) => !b.speakerIds || b.speakerIds.includes(caller.speakerId));
-    return targeted.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
+    // One that went on air within the schedules' cache second is listed once, as pending.
+    const targeted = scheduled.filter((b) => !pendingIds.has(b.id) && (!b.speakerIds || b.speakerIds.includes(caller.speakerId)));
+    return [...pending, ...targeted].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
   }
 
   /**
@@ -80,13 +79,19 @@ export class DeviceService {
    * checksum is cached; only segments not seen before cost a query.
    */
   private async renditionsOf(segmentIds: string[]): Promise<Map<string, Rendition>> {
-    const missing = [...new Set(segmentIds.filter((id) => !this.renditionCache.has(id)))];
-    if (missing.length) {
-      if (this.renditionCache.size + missing.length > RENDITION_CACHE_SIZE) this.renditionCache.clear();
-      for (const rendition of await this.device.renditions(missing)) {
-        if (rendition.renditionSha256) this.renditionCache.set(rendition.id, rendition);
+    const known = new Map<string, Rendition>();
+    const missing = new Set<string>();
+    for (const id of segmentIds) {
+      const rendition = this.renditions.get(id);
+      if (rendition) known.set(id, rendition);
+      else missing.add(id);
+    }
+    if (missing.size) {
+      for (const rendition of await this.device.renditions([...missing])) {
+        known.set(rendition.id, rendition);
+        if (rendition.renditionSha256) this.renditions.set(rendition.id, rendition);
       }
     }
-    return this.renditionCache;
+    return known;
   }
 }
