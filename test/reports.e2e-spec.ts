@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { ReportSpeakerQuartersYears1764806400000 } from '../migrations/1764806400000-report-speaker-quarters-years.js';
+import { ReportSpeakerHalfYears1764892800000 } from '../migrations/1764892800000-report-speaker-half-years.js';
 import { AreaEntity } from '../src/areas/area.entity.js';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveriesRepository, type DeliveryTarget } from '../src/broadcasts/deliveries.repository.js';
@@ -276,7 +277,7 @@ describe('GET /reports/deliveries', () => {
     expect(await db.getRepository(RollupStateEntity).findOneByOrFail({ id: 1 })).toMatchObject({ generation: 2 });
   });
 
-  it('keeps receivers\' quarter and year rollups exact through a late receipt, before and after the fold', async () => {
+  it('keeps receivers\' quarter, half-year and year rollups exact through a late receipt, before and after the fold', async () => {
     const folder = new RollupFolder(t.app.get(RollupsRepository), t.app.get(WriteTransactions, { strict: false }), t.app.get(DataSource));
     const paths = new Map((await t.app.get(DataSource).getRepository(AreaEntity).find()).map((a) => [a.id, a.path]));
     const periods = [
@@ -284,6 +285,7 @@ describe('GET /reports/deliveries', () => {
       { from: '2025-04-01T00:00:00+07:00', to: '2025-07-01T00:00:00+07:00' },
       { from: '2024-10-01T00:00:00+07:00', to: '2025-04-01T00:00:00+07:00' },
       { from: '2024-12-15T00:00:00+07:00', to: '2025-04-15T00:00:00+07:00' },
+      { from: '2024-07-01T00:00:00+07:00', to: '2025-07-01T00:00:00+07:00' },
     ];
     const sameAsRaw = async () => {
       const raw = await rawDeliveries(t);
@@ -305,13 +307,14 @@ describe('GET /reports/deliveries', () => {
     await sameAsRaw();
     expect((await get(t.adminToken, q2)).body.items.find((i: Expected) => i.key === speakers.b2.id)).toMatchObject({ targeted: 1, missed: 0, played: 1, airtimeSec: 90.5 });
 
-    // The migration that added these grains rebuilds them from the month rows of existing history.
+    // The migrations that added these grains rebuild them from the month rows of existing history.
     const runner = t.app.get(DataSource).createQueryRunner();
     try {
-      const migration = new ReportSpeakerQuartersYears1764806400000();
-      await migration.down(runner);
+      const migrations = [new ReportSpeakerQuartersYears1764806400000(), new ReportSpeakerHalfYears1764892800000()];
+      for (const migration of migrations) await migration.down(runner);
       expect((await get(t.adminToken, q2)).body.items).toEqual([]);
-      await migration.up(runner);
+      expect((await get(t.adminToken, { ...q2, from: '2024-07-01T00:00:00+07:00' })).body.items).toEqual([]);
+      for (const migration of migrations) await migration.up(runner);
     } finally {
       await runner.release();
     }

@@ -6,7 +6,7 @@ import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from '../broadcasts/delivery.entity.js';
 import { SegmentEntity } from '../segments/segment.entity.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
-import { BroadcastFactsLoader, chunks } from './broadcast-facts.js';
+import { BroadcastFactsLoader, chunks, IN_CHUNK } from './broadcast-facts.js';
 import { AreaRollupEntity, RollupJournalEntity, RollupStateEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
 import { decodeTransitions, RollupsRepository } from './rollups.repository.js';
 import { PendingRollups } from './pending-rollups.js';
@@ -157,12 +157,24 @@ export class ReportsRepository {
     return titles;
   }
 
-  async speakerNames(ids: string[]): Promise<Map<string, { name: string; lastSeenAt: Date | null }>> {
+  /**
+   * Name and last contact of each speaker. A nationwide receiver report names 10^4 of them: past one
+   * statement's worth of ids, the speakers now in the report's communes are read in one statement (a
+   * scan, no ids to bind), and only the ones that have moved out since are looked up by id.
+   */
+  async speakerNames(ids: string[], pathPrefix: string | null): Promise<Map<string, { name: string; lastSeenAt: Date | null }>> {
+    const manager = this.db.manager;
     const speakers = new Map<string, { name: string; lastSeenAt: Date | null }>();
-    for (const chunk of chunks(ids)) {
-      const rows = await this.db.getRepository(SpeakerEntity).createQueryBuilder('s').select(['s.id AS id', 's.name AS name', 's.lastSeenAt AS "lastSeenAt"']).where('s.id IN (:...chunk)', { chunk }).getRawMany();
+    const select = `SELECT "id", "name", "lastSeenAt" FROM ${tableName(manager, SpeakerEntity)} WHERE`;
+    const read = async (sql: string, params: unknown[]) => {
+      const rows: Array<{ id: string; name: string; lastSeenAt: string | number | null }> = await manager.query(sql, params);
       for (const s of rows) speakers.set(s.id, { name: s.name, lastSeenAt: s.lastSeenAt == null ? null : new Date(Number(s.lastSeenAt)) });
+    };
+    if (ids.length > IN_CHUNK) {
+      const communes = `SELECT "id" FROM ${tableName(manager, AreaEntity)} WHERE "kind" = 'commune'${pathPrefix ? ` AND "path" LIKE ${placeholder(manager, 1)}` : ''}`;
+      await read(`${select} "communeId" IN (${communes})`, pathPrefix ? [`${pathPrefix}%`] : []);
     }
+    for (const chunk of chunks(ids.filter((id) => !speakers.has(id)))) await read(`${select} "id" IN (${chunk.map((_, i) => placeholder(manager, i + 1)).join(', ')})`, chunk);
     return speakers;
   }
 

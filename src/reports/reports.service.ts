@@ -64,7 +64,7 @@ export class ReportsService {
       const generation = await this.reports.generation();
       if (generation % 2 === 0) {
         const totals = await this.totals(query, scope, window);
-        if ((await this.reports.generation()) === generation) return this.items(query.groupBy, totals.entries());
+        if ((await this.reports.generation()) === generation) return this.items(query.groupBy, scope, totals.entries());
       }
       await sleep(FOLD_WAIT_MS);
     }
@@ -148,7 +148,7 @@ export class ReportsService {
     return window.from < window.to ? window : null;
   }
 
-  private async items(groupBy: ReportGroup, groups: Array<[string, DeliveryCounters]>): Promise<DeliveryReportItem[]> {
+  private async items(groupBy: ReportGroup, scope: Scope, groups: Array<[string, DeliveryCounters]>): Promise<DeliveryReportItem[]> {
     const keys = groups.map(([key]) => key);
     const item = ([key, c]: [string, DeliveryCounters], label: string): DeliveryReportItem => ({
       key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000,
@@ -169,10 +169,16 @@ export class ReportsService {
       }
       case 'speaker': {
         // Failing receivers first.
-        const speakers = await this.reports.speakerNames(keys);
+        const speakers = await this.reports.speakerNames(keys, scope.pathPrefix);
         return groups
-          .map((g) => ({ ...item(g, speakers.get(g[0])?.name ?? g[0]), playedRatio: Math.round((g[1].played / g[1].targeted) * 10_000) / 10_000, lastSeenAt: iso(speakers.get(g[0])?.lastSeenAt) }))
-          .sort((a, b) => a.playedRatio - b.playedRatio || byLabel(a, b));
+          .map((g) => {
+            const speaker = speakers.get(g[0]);
+            const row = item(g, speaker?.name ?? g[0]);
+            row.playedRatio = Math.round((g[1].played / g[1].targeted) * 10_000) / 10_000;
+            row.lastSeenAt = iso(speaker?.lastSeenAt);
+            return row;
+          })
+          .sort((a, b) => a.playedRatio! - b.playedRatio! || byLabel(a, b));
       }
     }
   }

@@ -45,14 +45,14 @@ describe('rollupRows', () => {
     expect(rows.areas.find((r) => r.areaId === 'p' && r.grain === 'm')?.bucket).toBe(Date.parse('2025-03-01T00:00:00+07:00'));
     expect(rows.areas).toHaveLength(4 * 3);
     expect(rows.segments).toHaveLength(4 * 3 * 3);
-    expect(rows.speakers).toHaveLength(3 * 4);
+    expect(rows.speakers).toHaveLength(3 * 5);
   });
 
-  it('rolls a speaker up by Vietnam day, month, quarter and year: 00:30 on 1 January in Vietnam is still 2024 in UTC', () => {
+  it('rolls a speaker up by Vietnam day, month, quarter, half-year and year: 00:30 on 1 January in Vietnam is still 2024 in UTC', () => {
     const newYear: BroadcastFacts = { ...broadcast, startsAt: Date.parse('2024-12-31T17:30:00Z') };
     const rows = rollupRows({ ...input([create('k1', 'c1')], ['p', 'd1', 'c1']), broadcasts: new Map([['b1', newYear]]) });
     const start = Date.parse('2025-01-01T00:00:00+07:00');
-    expect(rows.speakers.map((r) => [r.grain, r.bucket, r.targeted])).toEqual([['y', start, 1], ['t', start, 1], ['m', start, 1], ['d', start, 1]]);
+    expect(rows.speakers.map((r) => [r.grain, r.bucket, r.targeted])).toEqual([['y', start, 1], ['h', start, 1], ['t', start, 1], ['m', start, 1], ['d', start, 1]]);
   });
 
   it('moves counts between statuses on receipts, adds airtime per played delivery, and counts topics once', () => {

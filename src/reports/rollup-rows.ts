@@ -106,10 +106,11 @@ export interface RollupRows {
 
 export const AREA_GRAINS: readonly Grain[] = ['m', 'd', 'q'];
 /**
- * A quarter-hour per speaker would be a copy of the deliveries: speakers roll up by day and up. Quarters
- * and years keep a long nationwide receiver report to a few rows per receiver (it lists every receiver).
+ * A quarter-hour per speaker would be a copy of the deliveries: speakers roll up by day and up. Quarters,
+ * half-years and years keep a long nationwide receiver report (it lists every receiver) to a few rows per
+ * receiver.
  */
-export const SPEAKER_GRAINS: readonly Grain[] = ['y', 't', 'm', 'd'];
+export const SPEAKER_GRAINS: readonly Grain[] = ['y', 'h', 't', 'm', 'd'];
 
 type StatusCounts = Omit<DeliveryCounters, 'broadcasts' | 'airtimeMs'>;
 const STATUS_FIELD: Record<DeliveryStatus, keyof StatusCounts> = { pending: 'pending', played: 'played', failed: 'failed', missed: 'missed' };

@@ -30,19 +30,28 @@ describe('coverRange', () => {
     expect(cover).toEqual({ raw: [], ranges: [{ grain: 'm', from: t('2024-07-01T00:00:00+07:00'), to: t('2026-01-01T00:00:00+07:00') }] });
   });
 
-  it('reads a receiver report over 18 Vietnam months as two quarters and a year', () => {
-    const cover = coverRange(t('2024-07-01T00:00:00+07:00'), t('2026-01-01T00:00:00+07:00'), ['y', 't', 'm', 'd']);
+  it('reads a receiver report over 18 Vietnam months as a half-year and a year', () => {
+    const cover = coverRange(t('2024-07-01T00:00:00+07:00'), t('2026-01-01T00:00:00+07:00'), ['y', 'h', 't', 'm', 'd']);
     expect(cover).toEqual({
       raw: [],
       ranges: [
-        { grain: 't', from: t('2024-07-01T00:00:00+07:00'), to: t('2025-01-01T00:00:00+07:00') },
+        { grain: 'h', from: t('2024-07-01T00:00:00+07:00'), to: t('2025-01-01T00:00:00+07:00') },
         { grain: 'y', from: t('2025-01-01T00:00:00+07:00'), to: t('2026-01-01T00:00:00+07:00') },
       ],
     });
   });
 
+  it('reads April to the next February as a quarter, a half-year and months', () => {
+    const cover = coverRange(t('2025-04-01T00:00:00+07:00'), t('2026-03-01T00:00:00+07:00'), ['y', 'h', 't', 'm', 'd']);
+    expect(cover.ranges).toEqual([
+      { grain: 't', from: t('2025-04-01T00:00:00+07:00'), to: t('2025-07-01T00:00:00+07:00') },
+      { grain: 'h', from: t('2025-07-01T00:00:00+07:00'), to: t('2026-01-01T00:00:00+07:00') },
+      { grain: 'm', from: t('2026-01-01T00:00:00+07:00'), to: t('2026-03-01T00:00:00+07:00') },
+    ]);
+  });
+
   it('cuts quarters and years at Vietnam midnight, not UTC midnight', () => {
-    const cover = coverRange(t('2024-11-15T00:00:00+07:00'), t('2025-05-01T00:00:00Z'), ['y', 't', 'm', 'd']);
+    const cover = coverRange(t('2024-11-15T00:00:00+07:00'), t('2025-05-01T00:00:00Z'), ['y', 'h', 't', 'm', 'd']);
     expect(cover.ranges).toEqual([
       { grain: 'd', from: t('2024-11-15T00:00:00+07:00'), to: t('2024-12-01T00:00:00+07:00') },
       { grain: 'm', from: t('2024-12-01T00:00:00+07:00'), to: t('2025-01-01T00:00:00+07:00') },
@@ -61,7 +70,7 @@ describe('coverRange', () => {
   it('covers every instant of [from, to) exactly once and nothing outside, for any grains', () => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const grainSets: Grain[][] = [['m', 'd', 'q'], ['y', 't', 'm', 'd'], ['d', 'q'], ['q'], [], ['y', 'm', 'd']];
+    const grainSets: Grain[][] = [['m', 'd', 'q'], ['y', 'h', 't', 'm', 'd'], ['d', 'q'], ['q'], [], ['y', 'h', 'm', 'd']];
     for (let i = 0; i < 300; i++) {
       const from = t('2024-12-01T00:00:00Z') + Math.floor(random() * 90 * 86_400_000);
       const to = from + Math.floor(random() ** 3 * 800 * 86_400_000);
