@@ -2,21 +2,27 @@ import { DeviceTokenCache } from './device-token-cache.js';
 
 describe('DeviceTokenCache', () => {
   const device = { speakerId: 's1', communeId: 'c1' };
+  const clock = { at: 1_000, now() { return this.at; } };
 
   it('remembers a token for half a minute only', () => {
-    const cache = new DeviceTokenCache();
-    cache.set('h1', device, 1_000);
-    expect(cache.get('h1', 30_999)).toEqual(device);
-    expect(cache.get('h1', 31_000)).toBeUndefined();
-    expect(cache.get('h2', 1_000)).toBeUndefined();
+    clock.at = 1_000;
+    const cache = new DeviceTokenCache(clock);
+    cache.set('h1', device);
+    clock.at = 30_999;
+    expect(cache.get('h1')).toEqual(device);
+    expect(cache.get('h2')).toBeUndefined();
+    clock.at = 31_001;
+    expect(cache.get('h1')).toBeUndefined();
   });
 
   it('forgets every token of a speaker at once (rotation, move)', () => {
-    const cache = new DeviceTokenCache();
-    cache.set('old', device, 1_000);
-    cache.set('other', { speakerId: 's2', communeId: 'c1' }, 1_000);
+    clock.at = 1_000;
+    const cache = new DeviceTokenCache(clock);
+    cache.set('old', device);
+    cache.set('other', { speakerId: 's2', communeId: 'c1' });
     cache.forgetSpeaker('s1');
-    expect(cache.get('old', 1_001)).toBeUndefined();
-    expect(cache.get('other', 1_001)).toEqual({ speakerId: 's2', communeId: 'c1' });
+    clock.at = 1_001;
+    expect(cache.get('old')).toBeUndefined();
+    expect(cache.get('other')).toEqual({ speakerId: 's2', communeId: 'c1' });
   });
 });

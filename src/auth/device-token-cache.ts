@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { AuthDevice } from './auth-user.js';
 
 const TTL_MS = 30_000;
@@ -9,21 +10,21 @@ const MAX_ENTRIES = 100_000;
  * follow within the TTL.
  */
 export class DeviceTokenCache {
-  private readonly entries = new Map<string, { device: AuthDevice; expires: number }>();
+  private readonly devices: LRUCache<string, AuthDevice>;
 
-  get(tokenHash: string, now = Date.now()): AuthDevice | undefined {
-    const entry = this.entries.get(tokenHash);
-    if (entry && entry.expires > now) return entry.device;
-    if (entry) this.entries.delete(tokenHash);
-    return undefined;
+  constructor(clock: { now(): number } = performance) {
+    this.devices = new LRUCache({ max: MAX_ENTRIES, ttl: TTL_MS, ttlResolution: 0, perf: clock });
   }
 
-  set(tokenHash: string, device: AuthDevice, now = Date.now()): void {
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(tokenHash, { device, expires: now + TTL_MS });
+  get(tokenHash: string): AuthDevice | undefined {
+    return this.devices.get(tokenHash);
+  }
+
+  set(tokenHash: string, device: AuthDevice): void {
+    this.devices.set(tokenHash, device);
   }
 
   forgetSpeaker(speakerId: string): void {
-    for (const [hash, entry] of this.entries) if (entry.device.speakerId === speakerId) this.entries.delete(hash);
+    for (const [hash, device] of this.devices.entries()) if (device.speakerId === speakerId) this.devices.delete(hash);
   }
 }
