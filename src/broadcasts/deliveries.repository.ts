@@ -42,6 +42,8 @@ const IN_CHUNK = 5000;
  */
 @Injectable()
 export class DeliveriesRepository {
+  private lz4?: Promise<boolean>;
+
   constructor(
     private readonly rollups: RollupsRepository,
     private readonly broadcasts: BroadcastsRepository,
@@ -55,26 +57,40 @@ export class DeliveriesRepository {
 
   /** Pending deliveries for many broadcasts in multi-row inserts (a dispatch batch). */
   async createPendingMany(manager: EntityManager, batch: Array<{ broadcastId: string; targets: DeliveryTarget[] }>, at: Date): Promise<number> {
-    const rows = batch.flatMap(({ broadcastId, targets }) => targets.map((t) => ({ broadcastId, speakerId: t.speakerId, communeId: t.communeId })));
+    // The rows are their own creation transitions: a dispatch makes 10^5 of them, so each is built once.
+    const created: DeliveryTransition[] = [];
+    for (const { broadcastId, targets } of batch) for (const t of targets) created.push({ broadcastId, speakerId: t.speakerId, communeId: t.communeId, from: null, to: 'pending' });
     // Plain inserts: the (broadcastId, speakerId) key turns a second dispatch of a broadcast into an error, never a duplicate.
     // Raw SQL, binding only the three ids of each row: a dispatch writes 10^5 rows, and TypeORM's entity mapping would dominate.
     const table = tableOf(manager, DeliveryEntity);
     const columns = '"broadcastId", "speakerId", "communeId", "status", "createdAt"';
     if (isPostgres(manager)) {
       // Three array parameters instead of 3 x 10^4 scalars: PostgreSQL parses and plans one small statement.
-      for (const chunk of chunked(rows, 50_000)) {
+      for (const chunk of chunked(created, 50_000)) {
         await manager.query(`INSERT INTO ${table} (${columns}) SELECT b, s, c, 'pending', $4 FROM unnest($1::varchar[], $2::varchar[], $3::varchar[]) AS t(b, s, c)`, [
           chunk.map((r) => r.broadcastId), chunk.map((r) => r.speakerId), chunk.map((r) => r.communeId), at.getTime(),
         ]);
       }
     } else {
-      for (const chunk of chunked(rows, INSERT_CHUNK)) {
+      for (const chunk of chunked(created, INSERT_CHUNK)) {
         const params = chunk.flatMap((row) => [row.broadcastId, row.speakerId, row.communeId]);
         await manager.query(`INSERT INTO ${table} (${columns}) VALUES ${chunk.map(() => `(?, ?, ?, 'pending', ${at.getTime()})`).join(', ')}`, params);
       }
     }
-    await this.rollups.apply(manager, rows.map((row) => ({ ...row, from: null, to: 'pending' as const })));
-    return rows.length;
+    await this.compressJournalFast(manager);
+    await this.rollups.apply(manager, created);
+    return created.length;
+  }
+
+  /**
+   * A mass dispatch (or finalisation) journals ~140 bytes of transitions per delivery, 14 MB for 10^5,
+   * in rows big enough for PostgreSQL to compress; lz4, where the server has it, does that several
+   * times faster than the default pglz, and smaller. For this transaction only; durability is unchanged.
+   */
+  private async compressJournalFast(manager: EntityManager): Promise<void> {
+    if (!isPostgres(manager)) return;
+    this.lz4 ??= manager.query(`SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)`).then((rows: unknown[]) => rows.length > 0);
+    if (await this.lz4) await manager.query(`SET LOCAL default_toast_compression = lz4`);
   }
 
   /**
@@ -92,6 +108,7 @@ export class DeliveriesRepository {
       );
       transitions.push(...rows.map((row) => ({ ...row, from: 'pending' as const, to: 'missed' as const })));
     }
+    await this.compressJournalFast(manager);
     await this.rollups.apply(manager, transitions);
     return transitions.length;
   }
