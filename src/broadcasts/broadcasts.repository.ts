@@ -20,6 +20,9 @@ export interface BroadcastFilter {
 
 export type DeliveryCounts = Record<'targeted' | DeliveryStatus, number>;
 
+/** What filling in deliveries needs of a broadcast on air. */
+export type FillableBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'speakerIds'>;
+
 /** What dispatch needs of a broadcast it has just put on air. */
 export type ClaimedBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'segmentIds' | 'speakerIds' | 'startsAt' | 'endsAt'>;
 
@@ -161,19 +164,16 @@ export class BroadcastsRepository {
   }
 
   /**
-   * On-air broadcasts started by `cutoff` that have no deliveries yet (just put on air, or left so by
-   * a crash), locked for this transaction. On PostgreSQL, rows another worker is filling are skipped,
-   * so workers share the work; SQLite transactions are serial anyway.
+   * The first `limit` on-air broadcasts started by `cutoff` that have no deliveries yet (just put on
+   * air, or left so by a crash), locked for this transaction (see lockedForFill).
    */
-  lackingDeliveries(manager: EntityManager, cutoff: Date, limit: number): Promise<BroadcastEntity[]> {
-    const query = manager
-      .createQueryBuilder(BroadcastEntity, 'b')
-      .where('b.status = :onAir AND b.startsAt <= :cutoff', { onAir: 'on_air', cutoff: cutoff.getTime() })
-      .andWhere(`NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b.id)`)
-      .orderBy('b.startsAt', 'ASC')
-      .limit(limit);
-    if (isPostgres(manager)) query.setLock('pessimistic_write').setOnLocked('skip_locked');
-    return query.getMany();
+  lackingDeliveries(manager: EntityManager, cutoff: Date, limit: number): Promise<FillableBroadcast[]> {
+    return lockedForFill(manager, (query) => query.andWhere('b.startsAt <= :cutoff', { cutoff: cutoff.getTime() }).orderBy('b.startsAt', 'ASC').limit(limit));
+  }
+
+  /** The same, among `ids` (broadcasts this worker has just put on air): found by key, no scan of everything on air. */
+  lackingDeliveriesAmong(manager: EntityManager, ids: string[]): Promise<FillableBroadcast[]> {
+    return lockedForFill(manager, (query) => query.andWhere('b.id IN (:...ids)', { ids }));
   }
 
   /** Claims up to `limit` on-air broadcasts that ended by `endedBy` for finalising. */
@@ -254,6 +254,22 @@ export class BroadcastsRepository {
 export function finalStatus(tally: { total: number; played: number }): BroadcastStatus {
   if (tally.total > 0 && tally.played === tally.total) return 'completed';
   return tally.played > 0 ? 'partial' : 'missed';
+}
+
+/**
+ * On-air broadcasts without deliveries, narrowed by `narrow`, locked for this transaction. On
+ * PostgreSQL, rows another transaction is filling are skipped, so workers share the work; SQLite
+ * transactions are serial anyway.
+ */
+function lockedForFill(manager: EntityManager, narrow: (query: SelectQueryBuilder<BroadcastEntity>) => SelectQueryBuilder<BroadcastEntity>): Promise<FillableBroadcast[]> {
+  const query = manager
+    .createQueryBuilder(BroadcastEntity, 'b')
+    .select(['b.id', 'b.areaId', 'b.areaPath', 'b.speakerIds'])
+    .where('b.status = :onAir', { onAir: 'on_air' })
+    .andWhere(`NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b.id)`);
+  narrow(query);
+  if (isPostgres(manager)) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+  return query.getMany();
 }
 
 function whereVisible(query: SelectQueryBuilder<BroadcastEntity>, view: AreaView, name: string): void {

@@ -3,9 +3,10 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
-import { BroadcastsRepository, type ClaimedBroadcast } from './broadcasts.repository.js';
+import { BroadcastsRepository, type ClaimedBroadcast, type FillableBroadcast } from './broadcasts.repository.js';
 import { DeliveriesRepository, type DeliveryTarget } from './deliveries.repository.js';
 import { airProblem, Playlists } from './playlist.js';
+import { chunked } from './sql.js';
 import { SpeakerTargets } from './targets.js';
 import { WriteTransactions } from './write-transactions.js';
 
@@ -15,6 +16,12 @@ const CLAIM_BATCH = 10_000;
 const INLINE_FILL = 250;
 /** Broadcasts whose deliveries (and report rollups) are written per later transaction: ~10 rows each, kept short. */
 const FILL_BATCH = 2000;
+/**
+ * Fill transactions in flight at once on PostgreSQL, each on its own pooled connection: a batch's
+ * time is mostly the server maintaining the deliveries' indexes, which one backend does on one core.
+ * SQLite runs transactions one at a time whatever this says.
+ */
+const FILL_CONCURRENCY = 4;
 
 export interface DispatchOutcome {
   onAir: number;
@@ -27,7 +34,8 @@ export interface DispatchOutcome {
  *   1. claim: due broadcasts go on air (or are skipped) in large batches, one conditional UPDATE
  *      each; the first INLINE_FILL of a batch get their pending deliveries in that same transaction,
  *      so an ordinary dispatch is all-or-nothing;
- *   2. fill: pending deliveries for the rest (only a mass dispatch has any), in shorter batches.
+ *   2. fill: pending deliveries for the rest (only a mass dispatch has any), in shorter batches,
+ *      several at once on PostgreSQL.
  * Each claim is a conditional UPDATE or a locked read, so several workers (or a job and the tick's
  * catch-up) may run these at once and each broadcast is still handled exactly once. Step 2 also
  * repairs a broadcast left on air without deliveries by a crash between the steps.
@@ -54,6 +62,7 @@ export class Dispatcher {
    */
   async dispatchDue(cutoff: Date): Promise<DispatchOutcome> {
     const outcome: DispatchOutcome = { onAir: 0, skipped: 0 };
+    const unfilled: string[] = [];
     for (;;) {
       const batch = await this.transactions.run(async (manager) => {
         const claimed = await this.broadcasts.claimDue(manager, cutoff, this.clock.now(), CLAIM_BATCH);
@@ -66,8 +75,9 @@ export class Dispatcher {
         await this.skip(manager, skips);
         const airing = claimed.filter((b) => !skips.has(b.id));
         const filled = await this.fillIn(manager, airing.slice(0, INLINE_FILL));
-        return { claimed: claimed.length, airing, skipped: skips.size + filled.speakerless.size, speakerless: filled.speakerless };
+        return { claimed: claimed.length, airing, unfilled: airing.slice(INLINE_FILL), skipped: skips.size + filled.speakerless.size, speakerless: filled.speakerless };
       });
+      unfilled.push(...batch.unfilled.map((b) => b.id));
       const airing = batch.airing.filter((b) => !batch.speakerless.has(b.id));
       outcome.onAir += airing.length;
       outcome.skipped += batch.skipped;
@@ -78,7 +88,7 @@ export class Dispatcher {
       }
       if (batch.claimed < CLAIM_BATCH) break;
     }
-    const speakerless = await this.fill(cutoff);
+    const speakerless = (await this.fillClaimed(unfilled)) + (await this.fill(cutoff));
     return { onAir: outcome.onAir - speakerless, skipped: outcome.skipped + speakerless };
   }
 
@@ -86,21 +96,42 @@ export class Dispatcher {
   async fill(cutoff: Date): Promise<number> {
     let speakerless = 0;
     for (;;) {
-      const batch = await this.transactions.run(async (manager) => {
-        const waiting = await this.broadcasts.lackingDeliveries(manager, cutoff, FILL_BATCH);
-        return { waiting: waiting.length, ...(await this.fillIn(manager, waiting)) };
-      });
-      speakerless += batch.speakerless.size;
-      if (batch.waiting) this.logger.log(`${batch.created} pending deliveries for ${batch.waiting - batch.speakerless.size} broadcast(s) on air`);
+      const batch = await this.fillTransaction((manager) => this.broadcasts.lackingDeliveries(manager, cutoff, FILL_BATCH));
+      speakerless += batch.speakerless;
       if (batch.waiting < FILL_BATCH) return speakerless;
     }
+  }
+
+  /** Step 2 for the broadcasts this dispatch has just claimed, several batches at a time; answers how many were skipped. */
+  private async fillClaimed(ids: string[]): Promise<number> {
+    const batches = chunked(ids, FILL_BATCH);
+    let speakerless = 0;
+    const runBatches = async () => {
+      for (;;) {
+        const batch = batches.shift();
+        if (!batch) return;
+        speakerless += (await this.fillTransaction((manager) => this.broadcasts.lackingDeliveriesAmong(manager, batch))).speakerless;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, batches.length) }, runBatches));
+    return speakerless;
+  }
+
+  /** One transaction filling in the broadcasts `waiting` finds (and locks). */
+  private async fillTransaction(waiting: (manager: EntityManager) => Promise<FillableBroadcast[]>): Promise<{ waiting: number; speakerless: number }> {
+    const batch = await this.transactions.run(async (manager) => {
+      const found = await waiting(manager);
+      return { waiting: found.length, ...(await this.fillIn(manager, found)) };
+    });
+    if (batch.waiting) this.logger.log(`${batch.created} pending deliveries for ${batch.waiting - batch.speakerless.size} broadcast(s) on air`);
+    return { waiting: batch.waiting, speakerless: batch.speakerless.size };
   }
 
   /**
    * Every speaker that is (still) the broadcast's target gets a pending delivery; a broadcast without
    * any is skipped. Answers the deliveries created and the speakerless broadcasts.
    */
-  private async fillIn(manager: EntityManager, broadcasts: Array<Pick<ClaimedBroadcast, 'id' | 'areaId' | 'areaPath' | 'speakerIds'>>): Promise<{ created: number; speakerless: Set<string> }> {
+  private async fillIn(manager: EntityManager, broadcasts: FillableBroadcast[]): Promise<{ created: number; speakerless: Set<string> }> {
     if (!broadcasts.length) return { created: 0, speakerless: new Set() };
     const targets = await this.targets.resolve(manager, broadcasts);
     const speakerless = new Set(broadcasts.filter((b) => !targets.get(b.id)!.length).map((b) => b.id));

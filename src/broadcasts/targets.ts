@@ -21,7 +21,11 @@ export class SpeakerTargets {
     const byArea = await this.byArea(manager, wholeAreas);
     const targets = new Map<string, DeliveryTarget[]>();
     for (const b of broadcasts) {
-      const located = b.speakerIds ? b.speakerIds.map((id) => explicit.get(id)).filter((s): s is Located => !!s && s.communePath.startsWith(b.areaPath)) : byArea.get(b.areaId) ?? [];
+      if (!b.speakerIds) {
+        targets.set(b.id, byArea.get(b.areaId) ?? []);
+        continue;
+      }
+      const located = b.speakerIds.map((id) => explicit.get(id)).filter((s): s is Located => !!s && s.communePath.startsWith(b.areaPath));
       targets.set(b.id, located.map(({ speakerId, communeId }) => ({ speakerId, communeId })));
     }
     return targets;
@@ -29,7 +33,7 @@ export class SpeakerTargets {
 
   /** Every speaker of an area's subtree now. */
   async inArea(manager: EntityManager, areaId: string): Promise<DeliveryTarget[]> {
-    return ((await this.byArea(manager, [areaId])).get(areaId) ?? []).map(({ speakerId, communeId }) => ({ speakerId, communeId }));
+    return (await this.byArea(manager, [areaId])).get(areaId) ?? [];
   }
 
   private async byIds(manager: EntityManager, ids: string[]): Promise<Map<string, Located>> {
@@ -41,25 +45,25 @@ export class SpeakerTargets {
   }
 
   /** Speakers per area: a commune's own (one IN query for all communes), or a wider area's whole subtree. */
-  private async byArea(manager: EntityManager, areaIds: string[]): Promise<Map<string, Located[]>> {
-    const grouped = new Map<string, Located[]>(areaIds.map((id) => [id, []]));
+  private async byArea(manager: EntityManager, areaIds: string[]): Promise<Map<string, DeliveryTarget[]>> {
+    const grouped = new Map<string, DeliveryTarget[]>(areaIds.map((id) => [id, []]));
     for (const chunk of chunked(areaIds, 5000)) {
       const areas = await manager.find(AreaEntity, { where: { id: In(chunk) }, select: { id: true, kind: true, path: true } });
       const communes = areas.filter((a) => a.kind === 'commune').map((a) => a.id);
-      if (communes.length) for (const row of await this.located(manager).where({ communeId: In(communes) }).getRawMany<Located>()) grouped.get(row.communeId)!.push(row);
+      if (communes.length) for (const row of await this.speakers(manager).where({ communeId: In(communes) }).getRawMany<DeliveryTarget>()) grouped.get(row.communeId)!.push(row);
       for (const area of areas.filter((a) => a.kind !== 'commune')) {
-        grouped.set(area.id, await this.located(manager).where('a.path LIKE :prefix', { prefix: `${area.path}%` }).getRawMany<Located>());
+        grouped.set(area.id, await this.speakers(manager).innerJoin(AreaEntity, 'a', 'a.id = s.communeId').where('a.path LIKE :prefix', { prefix: `${area.path}%` }).getRawMany<DeliveryTarget>());
       }
     }
     return grouped;
   }
 
+  /** Speakers as delivery targets, nothing more: a mass dispatch reads 10^5 of them. */
+  private speakers(manager: EntityManager) {
+    return manager.createQueryBuilder(SpeakerEntity, 's').select('s.id', 'speakerId').addSelect('s.communeId', 'communeId');
+  }
+
   private located(manager: EntityManager) {
-    return manager
-      .createQueryBuilder(SpeakerEntity, 's')
-      .innerJoin(AreaEntity, 'a', 'a.id = s.communeId')
-      .select('s.id', 'speakerId')
-      .addSelect('s.communeId', 'communeId')
-      .addSelect('a.path', 'communePath');
+    return this.speakers(manager).innerJoin(AreaEntity, 'a', 'a.id = s.communeId').addSelect('a.path', 'communePath');
   }
 }
