@@ -16,7 +16,7 @@ import { Queue, Worker } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
@@ -44,6 +44,7 @@ const POLL_MS = 20;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function seed(db: DataSource, startsAt: number): Promise<void> {
   const now = new Date();
@@ -184,7 +185,7 @@ export async function run(): Promise<void> {
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, LOA_DB_SCHEMA: `loa_bench_${randomBytes(4).toString('hex')}` } : {}),
   };
   const redisUrl = await resolveRedisUrl(loadConfig(env));
-  console.log(`dispatch: ${fmt(BROADCASTS)} broadcasts x ${SPEAKERS_EACH} speakers due in the same second (${env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, Redis ${redisUrl})`);
+  console.log(`dispatch: ${fmt(BROADCASTS)} broadcasts x ${SPEAKERS_EACH} speakers due in the same second (${env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, Redis ${redisUrl}), load average ${loadAverage()}`);
   try {
     const loa = await measureLoa(env, redisUrl);
     const raw = await measureRawBullmq(redisUrl, `${prefix}-raw`);
@@ -196,7 +197,7 @@ export async function run(): Promise<void> {
       `on-air p99 ${loa.visible.p99 <= raw.p99 ? '<=' : '>'} raw BullMQ p99`,
       `all deliveries ${loa.deliveriesMs <= GOAL_ALL_DELIVERIES_MS ? 'within' : 'NOT within'} ${GOAL_ALL_DELIVERIES_MS / 1000} s`,
     ];
-    console.log(`  => ${verdicts.join('; ')}`);
+    console.log(`  => ${verdicts.join('; ')} (load average now ${loadAverage()}: other work on the machine stretches these wall times)`);
   } finally {
     const redis = new Redis(redisUrl);
     for (const p of [prefix, `${prefix}-raw`]) {

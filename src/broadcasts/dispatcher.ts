@@ -12,7 +12,10 @@ import { WriteTransactions } from './write-transactions.js';
 
 /** Broadcasts put on air per transaction: one UPDATE and one playlist lookup each, so it can be large. */
 const CLAIM_BATCH = 10_000;
-/** Broadcasts that get their deliveries in the claiming transaction: an ordinary morning's worth, kept quick. */
+/**
+ * A claim of at most this many broadcasts (an ordinary morning's worth) gives them their deliveries in
+ * the same transaction; a larger one leaves them all to step 2, so that the claim commits sooner.
+ */
 const INLINE_FILL = 250;
 /** Broadcasts whose deliveries (and report rollups) are written per later transaction: ~10 rows each, kept short. */
 const FILL_BATCH = 2000;
@@ -32,7 +35,7 @@ export interface DispatchOutcome {
  * Puts due broadcasts on air and finalises ended ones. Dispatch has two steps, so that even 10,000
  * broadcasts due in the same second are all on air within a fraction of it:
  *   1. claim: due broadcasts go on air (or are skipped) in large batches, one conditional UPDATE
- *      each; the first INLINE_FILL of a batch get their pending deliveries in that same transaction,
+ *      each; a batch of at most INLINE_FILL gets its pending deliveries in that same transaction,
  *      so an ordinary dispatch is all-or-nothing;
  *   2. fill: pending deliveries for the rest (only a mass dispatch has any), in shorter batches,
  *      several at once on PostgreSQL.
@@ -74,8 +77,9 @@ export class Dispatcher {
         }
         await this.skip(manager, skips);
         const airing = claimed.filter((b) => !skips.has(b.id));
-        const filled = await this.fillIn(manager, airing.slice(0, INLINE_FILL));
-        return { claimed: claimed.length, airing, unfilled: airing.slice(INLINE_FILL), skipped: skips.size + filled.speakerless.size, speakerless: filled.speakerless };
+        const inline = airing.length <= INLINE_FILL;
+        const filled = await this.fillIn(manager, inline ? airing : []);
+        return { claimed: claimed.length, airing, unfilled: inline ? [] : airing, skipped: skips.size + filled.speakerless.size, speakerless: filled.speakerless };
       });
       unfilled.push(...batch.unfilled.map((b) => b.id));
       const airing = batch.airing.filter((b) => !batch.speakerless.has(b.id));
