@@ -355,6 +355,8 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await page.locator('.account').getByLabel('Ngôn ngữ').selectOption('en');
     await page.getByRole('heading', { name: 'Audio library', exact: true }).waitFor();
     await page.reload();
+    // The console renders after its script loads: wait for it before reading the menu.
+    await page.getByRole('heading', { name: 'Audio library', exact: true }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link').allInnerTexts()).toEqual(['Audio library', 'Receivers', 'Schedules', 'Broadcast log']);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await browser.screenshot('16-english');

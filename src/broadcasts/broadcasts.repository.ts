@@ -261,15 +261,25 @@ export function finalStatus(tally: { total: number; played: number }): Broadcast
  * PostgreSQL, rows another transaction is filling are skipped, so workers share the work; SQLite
  * transactions are serial anyway.
  */
-function lockedForFill(manager: EntityManager, narrow: (query: SelectQueryBuilder<BroadcastEntity>) => SelectQueryBuilder<BroadcastEntity>): Promise<FillableBroadcast[]> {
+async function lockedForFill(manager: EntityManager, narrow: (query: SelectQueryBuilder<BroadcastEntity>) => SelectQueryBuilder<BroadcastEntity>): Promise<FillableBroadcast[]> {
   const query = manager
     .createQueryBuilder(BroadcastEntity, 'b')
     .select(['b.id', 'b.areaId', 'b.areaPath', 'b.speakerIds'])
     .where('b.status = :onAir', { onAir: 'on_air' })
     .andWhere(`NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b.id)`);
   narrow(query);
-  if (isPostgres(manager)) query.setLock('pessimistic_write').setOnLocked('skip_locked');
-  return query.getMany();
+  if (!isPostgres(manager)) return query.getMany();
+  const locked = await query.setLock('pessimistic_write').setOnLocked('skip_locked').getMany();
+  if (!locked.length) return locked;
+  // The NOT EXISTS above saw the statement's snapshot: a filler that committed just before this one
+  // took the lock left no trace in it. Now that the locks are held, a fresh statement sees its deliveries.
+  const filled = await sqlRows<{ broadcastId: string }>(
+    manager,
+    `SELECT DISTINCT "broadcastId" FROM ${tableOf(manager, DeliveryEntity)} WHERE "broadcastId" IN (:...ids)`,
+    { ids: locked.map((b) => b.id) },
+  );
+  const done = new Set(filled.map((row) => row.broadcastId));
+  return locked.filter((b) => !done.has(b.id));
 }
 
 function whereVisible(query: SelectQueryBuilder<BroadcastEntity>, view: AreaView, name: string): void {
