@@ -5,7 +5,7 @@ import { AreaEntity } from '../areas/area.entity.js';
 import type { AreaView } from './area-view.js';
 import { BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
-import { chunked, isPostgres, sqlRows, tableOf } from './sql.js';
+import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
 
 export interface BroadcastFilter {
   view: AreaView;

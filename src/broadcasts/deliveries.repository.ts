@@ -5,7 +5,7 @@ import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
 import type { DeliveryTransition } from './delivery-transition.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
-import { chunked, isPostgres, sqlRows, tableOf } from './sql.js';
+import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
 import { WriteTransactions } from './write-transactions.js';
 
 export interface DeliveryTarget {

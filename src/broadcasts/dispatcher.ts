@@ -6,7 +6,7 @@ import { BroadcastJobs } from './broadcast-jobs.js';
 import { BroadcastsRepository, type ClaimedBroadcast, type FillableBroadcast } from './broadcasts.repository.js';
 import { DeliveriesRepository, type DeliveryTarget } from './deliveries.repository.js';
 import { airProblem, Playlists } from './playlist.js';
-import { chunked } from './sql.js';
+import { chunked } from '../database/sql.js';
 import { SpeakerTargets } from './targets.js';
 import { WriteTransactions } from './write-transactions.js';
 

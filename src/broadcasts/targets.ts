@@ -4,7 +4,7 @@ import { AreaEntity } from '../areas/area.entity.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import type { DeliveryTarget } from './deliveries.repository.js';
-import { chunked } from './sql.js';
+import { chunked } from '../database/sql.js';
 
 type Located = DeliveryTarget & { communePath: string };
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { BroadcastEntity } from './broadcast.entity.js';
-import { isPostgres, tableOf } from './sql.js';
+import { isPostgres, tableOf } from '../database/sql.js';
 
 /**
  * Read-then-write transactions that behave the same on both databases.

@@ -17,21 +17,20 @@ const MAX_COMMUNES = 20_000;
  */
 @Injectable()
 export class CommuneSchedules {
-  private readonly cache = new LRUCache<string, { until: number; broadcasts: QueueBroadcast[] }>({ max: MAX_COMMUNES, ttl: TTL_MS });
+  private readonly cache = new LRUCache<string, QueueBroadcast[]>({ max: MAX_COMMUNES, ttl: TTL_MS });
 
   constructor(private readonly device: DeviceRepository, private readonly areas: AreasRepository, private readonly config: AppConfig) {}
 
   /** Scheduled broadcasts of the commune (and above) that have not ended and start within the lookahead from `now`. */
   async of(communeId: string, now: Date): Promise<QueueBroadcast[]> {
     const until = now.getTime() + this.config.LOA_DEVICE_LOOKAHEAD_HOURS * 3_600_000;
-    let entry = this.cache.get(communeId);
-    if (!entry) {
+    let broadcasts = this.cache.get(communeId);
+    if (!broadcasts) {
       const communePath = await this.areas.pathOf(communeId);
       // Read a TTL further ahead, so whoever uses this entry within the TTL misses nothing of its own lookahead.
-      const readUntil = until + TTL_MS;
-      entry = { until: readUntil, broadcasts: await this.device.scheduledBroadcasts(communePath ? coveringPaths(communePath) : [], now, new Date(readUntil)) };
-      this.cache.set(communeId, entry);
+      broadcasts = await this.device.scheduledBroadcasts(communePath ? coveringPaths(communePath) : [], now, new Date(until + TTL_MS));
+      this.cache.set(communeId, broadcasts);
     }
-    return entry.broadcasts.filter((b) => b.startsAt.getTime() < until && b.endsAt > now);
+    return broadcasts.filter((b) => b.startsAt.getTime() < until && b.endsAt > now);
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository, type EntityTarget } from 'typeorm';
+import { DataSource, In, Repository, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { DeliveryEntity } from '../broadcasts/delivery.entity.js';
+import { placeholder, tableOf } from '../database/sql.js';
 import { SegmentEntity } from '../segments/segment.entity.js';
 
 /** What a receiver needs of a broadcast: when, how, what to play, and for whom. */
@@ -33,14 +34,11 @@ interface QueueRow {
 export class DeviceRepository {
   private pendingSql?: string;
   private readonly scheduledSql = new Map<number, string>();
-  private readonly postgres: boolean;
 
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(SegmentEntity) private readonly segments: Repository<SegmentEntity>,
-  ) {
-    this.postgres = dataSource.options.type === 'postgres';
-  }
+  ) {}
 
   /** Broadcasts on air with this speaker's delivery still pending (index deliveries(speakerId, status)). */
   async pendingBroadcasts(speakerId: string): Promise<QueueBroadcast[]> {
@@ -91,15 +89,14 @@ export class DeviceRepository {
   }
 
   private param(n: number): string {
-    return this.postgres ? `$${n}` : '?';
+    return placeholder(this.dataSource.manager, n);
   }
 
   private q(name: string): string {
     return this.dataSource.driver.escape(name);
   }
 
-  /** The table's name as SQL, schema-qualified on PostgreSQL. */
-  private table(entity: EntityTarget<unknown>): string {
-    return this.dataSource.getMetadata(entity).tablePath.split('.').map((part) => this.dataSource.driver.escape(part)).join('.');
+  private table(entity: EntityTarget<ObjectLiteral>): string {
+    return tableOf(this.dataSource.manager, entity);
   }
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { RollupJournalEntity } from './rollup.entities.js';
-import { placeholder, tableName } from './sql.js';
+import { placeholder, tableOf } from '../database/sql.js';
 
 /** Journal rows per PostgreSQL INSERT statement (a dispatch of many deliveries writes several). */
 const ROWS_PER_INSERT = 100;
@@ -31,13 +31,13 @@ export async function appendJournal(manager: EntityManager, rows: string[]): Pro
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       const batch = rows.slice(i, i + ROWS_PER_INSERT);
       const values = batch.map((_, n) => `(${placeholder(manager, 2 * n + 1)}, ${placeholder(manager, 2 * n + 2)})`).join(', ');
-      await manager.query(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES ${values}`, batch.flatMap((row) => [row, createdAt]));
+      await manager.query(`INSERT INTO ${tableOf(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES ${values}`, batch.flatMap((row) => [row, createdAt]));
     }
     return;
   }
   const connection = (manager.connection.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
   if (!manager.queryRunner?.isTransactionActive || !connection.inTransaction) throw new Error('rollup journal rows are written only inside the transaction of their delivery changes');
   let insert = sqliteInserts.get(connection);
-  if (!insert) sqliteInserts.set(connection, (insert = connection.prepare(`INSERT INTO ${tableName(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (?, ?)`)));
+  if (!insert) sqliteInserts.set(connection, (insert = connection.prepare(`INSERT INTO ${tableOf(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (?, ?)`)));
   for (const row of rows) insert.run(row, createdAt);
 }

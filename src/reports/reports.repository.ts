@@ -11,7 +11,7 @@ import { AreaRollupEntity, RollupJournalEntity, RollupStateEntity, SegmentRollup
 import { decodeTransitions, RollupsRepository } from './rollups.repository.js';
 import { PendingRollups } from './pending-rollups.js';
 import { COUNTER_NAMES, type BroadcastFacts, type DeliveryCounters } from './rollup-rows.js';
-import { placeholder, tableName } from './sql.js';
+import { placeholder, tableOf } from '../database/sql.js';
 import type { BucketRange, RawWindow } from './time-cover.js';
 
 export type KeyedCounters = DeliveryCounters & { key: string };
@@ -101,10 +101,10 @@ export class ReportsRepository {
     const manager = this.db.manager;
     const params: unknown[] = [];
     const param = (value: unknown) => (params.push(value), placeholder(manager, params.length));
-    const communes = `SELECT "id" FROM ${tableName(manager, AreaEntity)} WHERE "kind" = 'commune'${pathPrefix ? ` AND "path" LIKE ${param(`${pathPrefix}%`)}` : ''}`;
+    const communes = `SELECT "id" FROM ${tableOf(manager, AreaEntity)} WHERE "kind" = 'commune'${pathPrefix ? ` AND "path" LIKE ${param(`${pathPrefix}%`)}` : ''}`;
     const status = ['targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'];
     const branches = ranges.map((range) =>
-      `SELECT "speakerId", ${status.map((c) => `"${c}"`).join(', ')} FROM ${tableName(manager, SpeakerRollupEntity)}
+      `SELECT "speakerId", ${status.map((c) => `"${c}"`).join(', ')} FROM ${tableOf(manager, SpeakerRollupEntity)}
        WHERE "communeId" IN (SELECT "id" FROM "scope") AND "grain" = ${param(range.grain)} AND "bucket" >= ${param(range.from)} AND "bucket" < ${param(range.to)}`);
     const rows: Array<Record<string, unknown>> = await manager.query(
       `WITH "scope" AS (${communes})
@@ -165,13 +165,13 @@ export class ReportsRepository {
   async speakerNames(ids: string[], pathPrefix: string | null): Promise<Map<string, { name: string; lastSeenAt: Date | null }>> {
     const manager = this.db.manager;
     const speakers = new Map<string, { name: string; lastSeenAt: Date | null }>();
-    const select = `SELECT "id", "name", "lastSeenAt" FROM ${tableName(manager, SpeakerEntity)} WHERE`;
+    const select = `SELECT "id", "name", "lastSeenAt" FROM ${tableOf(manager, SpeakerEntity)} WHERE`;
     const read = async (sql: string, params: unknown[]) => {
       const rows: Array<{ id: string; name: string; lastSeenAt: string | number | null }> = await manager.query(sql, params);
       for (const s of rows) speakers.set(s.id, { name: s.name, lastSeenAt: s.lastSeenAt == null ? null : new Date(Number(s.lastSeenAt)) });
     };
     if (ids.length > IN_CHUNK) {
-      const communes = `SELECT "id" FROM ${tableName(manager, AreaEntity)} WHERE "kind" = 'commune'${pathPrefix ? ` AND "path" LIKE ${placeholder(manager, 1)}` : ''}`;
+      const communes = `SELECT "id" FROM ${tableOf(manager, AreaEntity)} WHERE "kind" = 'commune'${pathPrefix ? ` AND "path" LIKE ${placeholder(manager, 1)}` : ''}`;
       await read(`${select} "communeId" IN (${communes})`, pathPrefix ? [`${pathPrefix}%`] : []);
     }
     for (const chunk of chunks(ids.filter((id) => !speakers.has(id)))) await read(`${select} "id" IN (${chunk.map((_, i) => placeholder(manager, i + 1)).join(', ')})`, chunk);

@@ -1,15 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-
-/** The entity's table, quoted and schema-qualified (PostgreSQL test runs use their own schema). */
-export function tableName(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): string {
-  const driver = manager.connection.driver;
-  return manager.connection.getMetadata(entity).tablePath.split('.').map((part) => driver.escape(part)).join('.');
-}
-
-/** Positional placeholder n (1-based) in the connection's dialect. */
-export function placeholder(manager: EntityManager, n: number): string {
-  return manager.connection.driver.options.type === 'postgres' ? `$${n}` : '?';
-}
+import { placeholder, tableOf } from '../database/sql.js';
 
 /** SQLite allows 32766 bound values per statement, PostgreSQL 65535: stay under both. */
 const MAX_VALUES_PER_STATEMENT = 30_000;
@@ -41,7 +31,7 @@ export async function upsertIncrements<Row extends object>(manager: EntityManage
     const chunk = sorted.slice(start, start + perStatement);
     const params: unknown[] = [];
     const tuples = chunk.map((row) => `(${columns.map((c) => (params.push(row[c as keyof Row]), placeholder(manager, params.length))).join(', ')})`);
-    await manager.query(`INSERT INTO ${tableName(manager, spec.entity)} AS "r" (${quoted}) VALUES ${tuples.join(', ')} ON CONFLICT (${conflict}) DO UPDATE SET ${update}`, params);
+    await manager.query(`INSERT INTO ${tableOf(manager, spec.entity)} AS "r" (${quoted}) VALUES ${tuples.join(', ')} ON CONFLICT (${conflict}) DO UPDATE SET ${update}`, params);
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { AreaEntity } from '../areas/area.entity.js';
-import { isPostgres } from '../broadcasts/sql.js';
+import { isPostgres } from '../database/sql.js';
 import { ScheduleEntity, type Priority } from './schedule.entity.js';
 
 @Injectable()

@@ -5,12 +5,19 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
  * UPDATE ... FROM (VALUES ...)). Both SQLite 3.35+ and PostgreSQL run the same text; parameters are
  * named (`:id`, `:...ids`) and converted to the connection's dialect.
  */
+
+/** The entity's table, quoted and schema-qualified (PostgreSQL test runs use their own schema). */
 export function tableOf(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): string {
   const driver = manager.connection.driver;
   return manager.connection.getMetadata(entity).tablePath.split('.').map((part) => driver.escape(part)).join('.');
 }
 
 export const isPostgres = (manager: EntityManager): boolean => manager.connection.driver.options.type === 'postgres';
+
+/** Positional placeholder n (1-based) in the connection's dialect. */
+export function placeholder(manager: EntityManager, n: number): string {
+  return isPostgres(manager) ? `$${n}` : '?';
+}
 
 /** Runs `sql` and answers its rows (including those of a RETURNING clause). */
 export async function sqlRows<T>(manager: EntityManager, sql: string, params: ObjectLiteral = {}): Promise<T[]> {
