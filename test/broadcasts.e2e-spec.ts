@@ -26,8 +26,10 @@ describe('broadcast log', () => {
     const segment = await createReadySegment(t, { areaId: tree.province.id, durationSec: 600 });
     for (const communeId of [tree.communeA.id, tree.communeA.id, tree.communeB.id]) await createSpeaker(t, t.adminToken, communeId);
     const db = t.app.get(DataSource).getRepository(BroadcastEntity);
+    // Half a day away, so the ten-minute emergency below never overlaps (and preempts) today's run.
+    const hour = (new Date().getUTCHours() + 12) % 24;
     const schedule = async (communeId: string) => {
-      const res = await t.http.post('/api/v1/schedules').set(auth(t.adminToken)).send({ communeId, title: 'Sáng', segmentIds: [segment.id], cron: '0 6 * * *', timezone: 'UTC' });
+      const res = await t.http.post('/api/v1/schedules').set(auth(t.adminToken)).send({ communeId, title: 'Sáng', segmentIds: [segment.id], cron: `0 ${hour} * * *`, timezone: 'UTC' });
       return db.findBy({ scheduleId: res.body.id });
     };
     scheduledA = await schedule(tree.communeA.id);
