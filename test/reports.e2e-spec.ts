@@ -7,6 +7,7 @@ import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveriesRepository, type DeliveryTarget } from '../src/broadcasts/deliveries.repository.js';
 import { DeliveryEntity, type DeliveryStatus } from '../src/broadcasts/delivery.entity.js';
 import { WriteTransactions } from '../src/broadcasts/write-transactions.js';
+import { SpeakerEntity } from '../src/speakers/speaker.entity.js';
 import { RollupFolder } from '../src/reports/rollup-folder.js';
 import { RollupJournalEntity, RollupStateEntity } from '../src/reports/rollup.entities.js';
 import { RollupsRepository } from '../src/reports/rollups.repository.js';
@@ -322,11 +323,13 @@ describe('GET /reports/deliveries', () => {
   });
 
   it('lists receivers worst first, with their played ratio and last contact', async () => {
+    await t.app.get(DataSource).getRepository(SpeakerEntity).update({ id: speakers.a1.id }, { lastSeenAt: new Date('2025-04-01T03:04:05.678Z') });
     const res = await get(t.adminToken, { groupBy: 'speaker', areaId: tree.districtA.id });
     expect(res.status).toBe(200);
     const ratios = res.body.items.map((i: { playedRatio: number }) => i.playedRatio);
     expect(ratios).toEqual([...ratios].sort((a, b) => a - b));
     expect(res.body.items.find((i: Expected) => i.key === speakers.a2.id)).toMatchObject({ label: 'Loa chợ Y Tý', targeted: 2, failed: 1, pending: 1, playedRatio: 0, lastSeenAt: null });
+    expect(res.body.items.find((i: Expected) => i.key === speakers.a1.id)).toMatchObject({ label: 'Loa thôn Phìn Hồ', lastSeenAt: '2025-04-01T03:04:05.678Z' });
   });
 
   it('keeps past counts when a speaker moves to another commune or a segment is retired', async () => {

@@ -1,18 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { RollupJournalEntity } from './rollup.entities.js';
 import { placeholder, tableOf } from '../database/sql.js';
+import { sqliteConnection, sqliteStatement } from '../database/sqlite-statements.js';
 
 /** Journal rows per PostgreSQL INSERT statement (a dispatch of many deliveries writes several). */
 const ROWS_PER_INSERT = 100;
-
-/** The part of a better-sqlite3 connection used here (the package ships no types). */
-interface SqliteConnection {
-  readonly inTransaction: boolean;
-  prepare(sql: string): { run(...params: unknown[]): unknown };
-}
-
-/** One prepared INSERT per better-sqlite3 connection (a re-initialised DataSource gets a new one). */
-const sqliteInserts = new WeakMap<SqliteConnection, { run(...params: unknown[]): unknown }>();
 
 /**
  * Appends rollup journal rows (each the JSON of a batch of transitions) in the caller's transaction.
@@ -20,9 +12,8 @@ const sqliteInserts = new WeakMap<SqliteConnection, { run(...params: unknown[]):
  * A single receipt's transaction is a handful of statements and this insert is one of them. On SQLite it
  * runs through a better-sqlite3 statement kept per connection rather than through manager.query(): the
  * TypeORM query path (logging, subscriber broadcasts, several awaits) measured ~10 µs per statement,
- * half of what journalling added to a single receipt. TypeORM runs every SQLite query on that one
- * connection, so the statement is part of the caller's open transaction (checked, as this must never
- * commit on its own).
+ * half of what journalling added to a single receipt. The statement is part of the caller's open
+ * transaction (checked, as this must never commit on its own).
  */
 export async function appendJournal(manager: EntityManager, rows: string[]): Promise<void> {
   if (!rows.length) return;
@@ -35,9 +26,7 @@ export async function appendJournal(manager: EntityManager, rows: string[]): Pro
     }
     return;
   }
-  const connection = (manager.connection.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
-  if (!manager.queryRunner?.isTransactionActive || !connection.inTransaction) throw new Error('rollup journal rows are written only inside the transaction of their delivery changes');
-  let insert = sqliteInserts.get(connection);
-  if (!insert) sqliteInserts.set(connection, (insert = connection.prepare(`INSERT INTO ${tableOf(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (?, ?)`)));
+  if (!manager.queryRunner?.isTransactionActive || !sqliteConnection(manager).inTransaction) throw new Error('rollup journal rows are written only inside the transaction of their delivery changes');
+  const insert = sqliteStatement(manager, `INSERT INTO ${tableOf(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (?, ?)`);
   for (const row of rows) insert.run(row, createdAt);
 }

@@ -6,15 +6,22 @@ import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from '../broadcasts/delivery.entity.js';
 import { SegmentEntity } from '../segments/segment.entity.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
-import { BroadcastFactsLoader, chunks, IN_CHUNK } from './broadcast-facts.js';
+import { BroadcastFactsLoader, chunks } from './broadcast-facts.js';
 import { AreaRollupEntity, RollupJournalEntity, RollupStateEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
 import { decodeTransitions, RollupsRepository } from './rollups.repository.js';
 import { PendingRollups } from './pending-rollups.js';
 import { COUNTER_NAMES, type BroadcastFacts, type DeliveryCounters } from './rollup-rows.js';
-import { placeholder, tableOf } from '../database/sql.js';
+import { placeholder, sqlArrays, tableOf } from '../database/sql.js';
 import type { BucketRange, RawWindow } from './time-cover.js';
 
 export type KeyedCounters = DeliveryCounters & { key: string };
+/** A receiver's current name and last contact (epoch ms). */
+export interface SpeakerLabel {
+  name: string;
+  lastSeenAt: number | null;
+}
+/** A receiver's counters read with its label (name null: the speaker has been deleted). */
+export type LabelledSpeakerCounters = KeyedCounters & { name: string | null; lastSeenAt: number | null };
 export interface RawDeliveryCount {
   broadcastId: string;
   communeId: string;
@@ -30,9 +37,10 @@ function sums(query: SelectQueryBuilder<ObjectLiteral>, columns: Partial<Record<
 
 /** PostgreSQL answers SUM/COUNT of bigints as strings. */
 function counters(row: Record<string, unknown>): KeyedCounters {
-  const result = { key: String(row.key) } as KeyedCounters;
-  for (const name of COUNTER_NAMES) result[name] = Number(row[name] ?? 0);
-  return result;
+  return {
+    key: String(row.key), broadcasts: Number(row.broadcasts), targeted: Number(row.targeted), pending: Number(row.pending), played: Number(row.played),
+    failed: Number(row.failed), missed: Number(row.missed), airtimeMs: Number(row.airtimeMs),
+  };
 }
 
 /** Reads for the delivery reports: sums of rollup rows per bucket range, and raw deliveries for the ragged ends. */
@@ -92,11 +100,13 @@ export class ReportsRepository {
   }
 
   /**
-   * Per speaker, over its deliveries in communes under `pathPrefix`, summed over all `ranges` at once: a
-   * nationwide report lists every receiver, so one GROUP BY over a UNION ALL of the ranges (each an index
-   * range) sorts its rows once instead of once per range. A speaker gets one delivery per broadcast.
+   * Per speaker, over its deliveries in communes under `pathPrefix`, summed over all `ranges` at once, with
+   * its current name and last contact: a nationwide report lists every receiver, so one GROUP BY over a
+   * UNION ALL of the ranges (each an index range) sorts its rows once instead of once per range, and
+   * the names come in the same statement. A speaker gets one delivery per broadcast, so its broadcasts
+   * are its targeted deliveries.
    */
-  async speakers(pathPrefix: string | null, ranges: BucketRange[]): Promise<KeyedCounters[]> {
+  async speakers(pathPrefix: string | null, ranges: BucketRange[]): Promise<LabelledSpeakerCounters[]> {
     if (!ranges.length) return [];
     const manager = this.db.manager;
     const params: unknown[] = [];
@@ -106,13 +116,17 @@ export class ReportsRepository {
     const branches = ranges.map((range) =>
       `SELECT "speakerId", ${status.map((c) => `"${c}"`).join(', ')} FROM ${tableOf(manager, SpeakerRollupEntity)}
        WHERE "communeId" IN (SELECT "id" FROM "scope") AND "grain" = ${param(range.grain)} AND "bucket" >= ${param(range.from)} AND "bucket" < ${param(range.to)}`);
-    const rows: Array<Record<string, unknown>> = await manager.query(
-      `WITH "scope" AS (${communes})
-       SELECT "speakerId" AS "key", SUM("targeted") AS "broadcasts", ${status.map((c) => `SUM("${c}") AS "${c}"`).join(', ')}
-       FROM (${branches.join(' UNION ALL ')}) AS "ranges" GROUP BY "speakerId"`,
+    const rows = await sqlArrays(
+      manager,
+      `WITH "scope" AS (${communes}),
+       "totals" AS (SELECT "speakerId", ${status.map((c) => `SUM("${c}") AS "${c}"`).join(', ')} FROM (${branches.join(' UNION ALL ')}) AS "ranges" GROUP BY "speakerId")
+       SELECT "totals".*, "s"."name", "s"."lastSeenAt" FROM "totals" LEFT JOIN ${tableOf(manager, SpeakerEntity)} "s" ON "s"."id" = "totals"."speakerId"`,
       params,
     );
-    return rows.map(counters);
+    return rows.map(([key, targeted, pending, played, failed, missed, airtimeMs, name, lastSeenAt]) => ({
+      key: key as string, broadcasts: Number(targeted), targeted: Number(targeted), pending: Number(pending), played: Number(played), failed: Number(failed), missed: Number(missed), airtimeMs: Number(airtimeMs),
+      name: name as string | null, lastSeenAt: lastSeenAt == null ? null : Number(lastSeenAt),
+    }));
   }
 
   /** Deliveries of broadcasts starting in the window, counted per broadcast, commune and status. */
@@ -157,24 +171,14 @@ export class ReportsRepository {
     return titles;
   }
 
-  /**
-   * Name and last contact of each speaker. A nationwide receiver report names 10^4 of them: past one
-   * statement's worth of ids, the speakers now in the report's communes are read in one statement (a
-   * scan, no ids to bind), and only the ones that have moved out since are looked up by id.
-   */
-  async speakerNames(ids: string[], pathPrefix: string | null): Promise<Map<string, { name: string; lastSeenAt: Date | null }>> {
+  /** Name and last contact of each speaker (ids of deleted ones are left out). */
+  async speakerLabels(ids: string[]): Promise<Map<string, SpeakerLabel>> {
     const manager = this.db.manager;
-    const speakers = new Map<string, { name: string; lastSeenAt: Date | null }>();
-    const select = `SELECT "id", "name", "lastSeenAt" FROM ${tableOf(manager, SpeakerEntity)} WHERE`;
-    const read = async (sql: string, params: unknown[]) => {
-      const rows: Array<{ id: string; name: string; lastSeenAt: string | number | null }> = await manager.query(sql, params);
-      for (const s of rows) speakers.set(s.id, { name: s.name, lastSeenAt: s.lastSeenAt == null ? null : new Date(Number(s.lastSeenAt)) });
-    };
-    if (ids.length > IN_CHUNK) {
-      const communes = `SELECT "id" FROM ${tableOf(manager, AreaEntity)} WHERE "kind" = 'commune'${pathPrefix ? ` AND "path" LIKE ${placeholder(manager, 1)}` : ''}`;
-      await read(`${select} "communeId" IN (${communes})`, pathPrefix ? [`${pathPrefix}%`] : []);
+    const speakers = new Map<string, SpeakerLabel>();
+    for (const chunk of chunks(ids)) {
+      const sql = `SELECT "id", "name", "lastSeenAt" FROM ${tableOf(manager, SpeakerEntity)} WHERE "id" IN (${chunk.map((_, i) => placeholder(manager, i + 1)).join(', ')})`;
+      for (const [id, name, lastSeenAt] of await sqlArrays(manager, sql, chunk)) speakers.set(id as string, { name: name as string, lastSeenAt: lastSeenAt == null ? null : Number(lastSeenAt) });
     }
-    for (const chunk of chunks(ids.filter((id) => !speakers.has(id)))) await read(`${select} "id" IN (${chunk.map((_, i) => placeholder(manager, i + 1)).join(', ')})`, chunk);
     return speakers;
   }
 

@@ -3,13 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { inScope, notFoundUnless } from '../auth/scope.js';
-import { iso } from '../common/iso.js';
 import { GRAIN_MATH, type Grain } from './buckets.js';
 import type { DeliveryReportItem, DeliveryReportQuery, ReportGroup } from './report.dto.js';
 import { dayBucketsAreDaysIn, dayKey, dayLabel } from './report-days.js';
 import { PendingRollups } from './pending-rollups.js';
 import { ReportTotals } from './report-totals.js';
-import { ReportsRepository, type KeyedCounters } from './reports.repository.js';
+import { ReportsRepository, type KeyedCounters, type LabelledSpeakerCounters } from './reports.repository.js';
 import { AREA_GRAINS, SPEAKER_GRAINS, type BroadcastFacts, type DeliveryCounters } from './rollup-rows.js';
 import { coverRange, type BucketRange, type RawWindow } from './time-cover.js';
 
@@ -64,7 +63,7 @@ export class ReportsService {
       const generation = await this.reports.generation();
       if (generation % 2 === 0) {
         const totals = await this.totals(query, scope, window);
-        if ((await this.reports.generation()) === generation) return this.items(query.groupBy, scope, totals.entries());
+        if ((await this.reports.generation()) === generation) return this.items(query.groupBy, totals.entries());
       }
       await sleep(FOLD_WAIT_MS);
     }
@@ -148,7 +147,7 @@ export class ReportsService {
     return window.from < window.to ? window : null;
   }
 
-  private async items(groupBy: ReportGroup, scope: Scope, groups: Array<[string, DeliveryCounters]>): Promise<DeliveryReportItem[]> {
+  private async items(groupBy: ReportGroup, groups: Array<[string, DeliveryCounters]>): Promise<DeliveryReportItem[]> {
     const keys = groups.map(([key]) => key);
     const item = ([key, c]: [string, DeliveryCounters], label: string): DeliveryReportItem => ({
       key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000,
@@ -168,16 +167,19 @@ export class ReportsService {
         return groups.map((g) => item(g, titles.get(g[0]) ?? g[0])).sort(byLabel);
       }
       case 'speaker': {
-        // Failing receivers first.
-        const speakers = await this.reports.speakerNames(keys, scope.pathPrefix);
+        // Rollup rows came with their labels; receivers known only from the journal or raw ends are looked up.
+        const labelled = (c: DeliveryCounters): c is LabelledSpeakerCounters => 'name' in c;
+        const looked = await this.reports.speakerLabels(groups.filter(([, c]) => !labelled(c)).map(([key]) => key));
         return groups
-          .map((g) => {
-            const speaker = speakers.get(g[0]);
-            const row = item(g, speaker?.name ?? g[0]);
-            row.playedRatio = Math.round((g[1].played / g[1].targeted) * 10_000) / 10_000;
-            row.lastSeenAt = iso(speaker?.lastSeenAt);
-            return row;
+          .map(([key, c]): DeliveryReportItem => {
+            const speaker = labelled(c) ? c : looked.get(key);
+            return {
+              key, label: speaker?.name ?? key, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending,
+              airtimeSec: c.airtimeMs / 1000, playedRatio: Math.round((c.played / c.targeted) * 10_000) / 10_000,
+              lastSeenAt: speaker?.lastSeenAt == null ? null : new Date(speaker.lastSeenAt).toISOString(),
+            };
           })
+          // Failing receivers first.
           .sort((a, b) => a.playedRatio! - b.playedRatio! || byLabel(a, b));
       }
     }
