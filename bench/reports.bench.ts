@@ -37,7 +37,7 @@ import { BroadcastsRepository } from '../src/broadcasts/broadcasts.repository.js
 import { DeliveriesRepository, type DeliveryTarget } from '../src/broadcasts/deliveries.repository.js';
 import type { DeliveryTransition } from '../src/broadcasts/delivery-transition.js';
 import { DeliveryEntity, type DeliveryStatus } from '../src/broadcasts/delivery.entity.js';
-import { WriteTransactions } from '../src/broadcasts/write-transactions.js';
+import { WriteTransactions } from '../src/database/write-transactions.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { openDatabase } from '../src/database/data-source.js';
 import { BroadcastFactsLoader } from '../src/reports/broadcast-facts.js';

@@ -9,7 +9,7 @@ import { dispatchJobId, finaliseJobId } from '../src/broadcasts/broadcast-jobs.j
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveriesRepository } from '../src/broadcasts/deliveries.repository.js';
 import { DeliveryEntity } from '../src/broadcasts/delivery.entity.js';
-import { WriteTransactions } from '../src/broadcasts/write-transactions.js';
+import { WriteTransactions } from '../src/database/write-transactions.js';
 import { QueueName } from '../src/queue/queue.constants.js';
 import { SchedulerTick } from '../src/schedules/scheduler.tick.js';
 import { deleteRedisPrefix, startTestApp, type TestApp } from './helpers/app.js';

@@ -6,7 +6,7 @@ import { AreaEntity } from '../src/areas/area.entity.js';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveriesRepository, type DeliveryTarget } from '../src/broadcasts/deliveries.repository.js';
 import { DeliveryEntity, type DeliveryStatus } from '../src/broadcasts/delivery.entity.js';
-import { WriteTransactions } from '../src/broadcasts/write-transactions.js';
+import { WriteTransactions } from '../src/database/write-transactions.js';
 import { SpeakerEntity } from '../src/speakers/speaker.entity.js';
 import { RollupFolder } from '../src/reports/rollup-folder.js';
 import { RollupJournalEntity, RollupStateEntity } from '../src/reports/rollup.entities.js';

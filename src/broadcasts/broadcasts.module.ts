@@ -7,7 +7,6 @@ import { DeliveriesRepository } from './deliveries.repository.js';
 import { Dispatcher } from './dispatcher.js';
 import { Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
-import { WriteTransactions } from './write-transactions.js';
 
 /**
  * Broadcasts and their deliveries. DeliveriesRepository is the only writer of deliveries (the device
@@ -15,7 +14,7 @@ import { WriteTransactions } from './write-transactions.js';
  */
 @Module({
   controllers: [BroadcastsController],
-  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, WriteTransactions],
-  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, WriteTransactions],
+  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets],
+  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets],
 })
 export class BroadcastsModule {}

@@ -16,7 +16,7 @@ import { BroadcastsRepository } from './broadcasts.repository.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { Playlists, validityProblem } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
-import { WriteTransactions } from './write-transactions.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 
 @Injectable()
 export class BroadcastsService {

@@ -6,7 +6,7 @@ import { BroadcastsRepository } from './broadcasts.repository.js';
 import type { DeliveryTransition } from './delivery-transition.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
 import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
-import { WriteTransactions } from './write-transactions.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 
 export interface DeliveryTarget {
   speakerId: string;

@@ -8,7 +8,7 @@ import { DeliveriesRepository, type DeliveryTarget } from './deliveries.reposito
 import { airProblem, Playlists } from './playlist.js';
 import { chunked } from '../database/sql.js';
 import { SpeakerTargets } from './targets.js';
-import { WriteTransactions } from './write-transactions.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 
 /** Broadcasts put on air per transaction: one UPDATE and one playlist lookup each, so it can be large. */
 const CLAIM_BATCH = 10_000;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, ensurePostgresSchema } from './data-source.js';
 import { ENTITIES } from './entities.js';
+import { WriteTransactions } from './write-transactions.js';
 
 @Global()
 @Module({
@@ -16,6 +17,7 @@ import { ENTITIES } from './entities.js';
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],
-  exports: [TypeOrmModule],
+  providers: [WriteTransactions],
+  exports: [TypeOrmModule, WriteTransactions],
 })
 export class DatabaseModule {}

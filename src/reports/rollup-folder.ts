@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { WriteTransactions } from '../broadcasts/write-transactions.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 import { RollupsRepository } from './rollups.repository.js';
 
 /** Often enough that the journal a report has to add stays a few seconds long. */

@@ -7,7 +7,7 @@ import type { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { BroadcastsRepository } from '../broadcasts/broadcasts.repository.js';
 import { planPreemption, type LiveBroadcast, type Span } from '../broadcasts/overlap.js';
 import { Playlists } from '../broadcasts/playlist.js';
-import { WriteTransactions } from '../broadcasts/write-transactions.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';

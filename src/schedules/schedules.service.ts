@@ -8,7 +8,7 @@ import { inScope, notFoundUnless } from '../auth/scope.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Playlists } from '../broadcasts/playlist.js';
 import { SpeakerTargets } from '../broadcasts/targets.js';
-import { WriteTransactions } from '../broadcasts/write-transactions.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
 import { iso } from '../common/iso.js';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BroadcastEntity } from './broadcast.entity.js';
-import { isPostgres, tableOf } from '../database/sql.js';
+import { isPostgres } from './sql.js';
 
 /**
  * Read-then-write transactions that behave the same on both databases.
@@ -11,7 +10,8 @@ import { isPostgres, tableOf } from '../database/sql.js';
  * another; they are queued here instead. Across processes (api and worker on one file), a
  * transaction that reads and then writes fails with SQLITE_BUSY_SNAPSHOT when another process wrote
  * in between, so each one starts with a no-op write: it takes the write lock up front, waiting for
- * it under the busy timeout, and everything it reads afterwards stays current.
+ * it under the busy timeout, and everything it reads afterwards stays current. (The no-op deletes from
+ * TypeORM's migrations table, which every Loa database has.)
  */
 @Injectable()
 export class WriteTransactions {
@@ -23,7 +23,7 @@ export class WriteTransactions {
     if (isPostgres(this.dataSource.manager)) return this.dataSource.transaction(work);
     const next = this.tail.then(() =>
       this.dataSource.transaction(async (manager) => {
-        await manager.query(`DELETE FROM ${tableOf(manager, BroadcastEntity)} WHERE 1 = 0`);
+        await manager.query(`DELETE FROM ${this.dataSource.driver.escape(this.dataSource.options.migrationsTableName ?? 'migrations')} WHERE 1 = 0`);
         return work(manager);
       }),
     );
