@@ -101,7 +101,7 @@ function Counts({ broadcast }: { broadcast: Broadcast }) {
   const { t } = useI18n();
   const c = broadcast.counts;
   // Deliveries exist once a broadcast goes on air.
-  if (!c || (!c.targeted && NOT_DISPATCHED.includes(broadcast.status))) return <>—</>;
+  if (!c.targeted && NOT_DISPATCHED.includes(broadcast.status)) return <>—</>;
   return (
     <span class="counts">
       <strong>{c.played}</strong>/{c.targeted}

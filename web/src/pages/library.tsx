@@ -6,12 +6,11 @@ import { getAll, useAsync, useInterval } from '../hooks';
 import { useI18n } from '../i18n';
 import { can } from '../roles';
 import { formatDateTime, formatDuration, zonedToDate } from '../time';
-import type { Segment, SegmentStatus } from '../types';
+import { SEGMENT_STATUSES, type Segment } from '../types';
 
 /** The languages of SPEC (Vietnamese and the ethnic-minority languages on air); others can be typed. */
 const LANGUAGES = ['vi', 'hmn', 'tay', 'th', 'km'];
 const TOPICS = ['social-insurance', 'health-insurance', 'disaster-warning', 'public-health', 'agriculture', 'security'];
-const STATUSES: SegmentStatus[] = ['processing', 'ready', 'failed', 'retired'];
 const POLL_MS = 2000;
 
 export function LibraryPage() {
@@ -73,7 +72,7 @@ export function LibraryPage() {
           <Field label={t('common.status')}>{(id) => (
             <select id={id} value={filters.status} onChange={(e) => setFilters({ ...filters, status: inputValue(e) })}>
               <option value="">{t('common.all')}</option>
-              {STATUSES.map((status) => <option key={status} value={status}>{t(`status.${status}`)}</option>)}
+              {SEGMENT_STATUSES.map((status) => <option key={status} value={status}>{t(`status.${status}`)}</option>)}
             </select>)}
           </Field>
         </form>
