@@ -8,7 +8,7 @@ export interface SqliteStatement {
   raw(toggle: boolean): SqliteStatement;
 }
 
-interface SqliteConnection {
+export interface SqliteConnection {
   readonly inTransaction: boolean;
   prepare(sql: string): SqliteStatement;
 }

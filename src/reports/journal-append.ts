@@ -1,10 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { RollupJournalEntity } from './rollup.entities.js';
 import { placeholder, tableOf } from '../database/sql.js';
-import { sqliteConnection, sqliteStatement } from '../database/sqlite-statements.js';
+import { sqliteConnection, type SqliteConnection, type SqliteStatement } from '../database/sqlite-statements.js';
 
 /** Journal rows per PostgreSQL INSERT statement (a dispatch of many deliveries writes several). */
 const ROWS_PER_INSERT = 100;
+
+/** The INSERT prepared once per connection: a single receipt should not even build its text again. */
+const sqliteInserts = new WeakMap<SqliteConnection, SqliteStatement>();
 
 /**
  * Appends rollup journal rows (each the JSON of a batch of transitions) in the caller's transaction.
@@ -26,7 +29,9 @@ export async function appendJournal(manager: EntityManager, rows: string[]): Pro
     }
     return;
   }
-  if (!manager.queryRunner?.isTransactionActive || !sqliteConnection(manager).inTransaction) throw new Error('rollup journal rows are written only inside the transaction of their delivery changes');
-  const insert = sqliteStatement(manager, `INSERT INTO ${tableOf(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (?, ?)`);
+  const connection = sqliteConnection(manager);
+  if (!manager.queryRunner?.isTransactionActive || !connection.inTransaction) throw new Error('rollup journal rows are written only inside the transaction of their delivery changes');
+  let insert = sqliteInserts.get(connection);
+  if (!insert) sqliteInserts.set(connection, (insert = connection.prepare(`INSERT INTO ${tableOf(manager, RollupJournalEntity)} ("transitions", "createdAt") VALUES (?, ?)`)));
   for (const row of rows) insert.run(row, createdAt);
 }
