@@ -234,7 +234,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     const slot = page.locator(`.day[data-day="${scheduleAt.toISODate()}"] .entry`, { hasText: SCHEDULE_TITLE });
     await slot.first().getByRole('button').click();
     const form = page.locator('.schedule-form');
-    await expect(page.getByRole('heading', { name: `Sửa lịch «${SCHEDULE_TITLE}»` }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: `Sửa lịch «${SCHEDULE_TITLE}»` }).waitFor();
     expect(await form.getByLabel('Ngày giờ phát').inputValue()).toBe(scheduleAt.toFormat("yyyy-LL-dd'T'HH:mm"));
     await form.getByLabel('Số lượt phát').fill('2');
     await form.getByRole('button', { name: 'Lưu' }).click();
@@ -250,7 +250,8 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     page.once('dialog', (confirm) => void confirm.accept());
     await page.locator('.schedule-form').getByRole('button', { name: 'Xoá' }).click();
     await page.getByText('Đã xoá lịch «Bản tin tạm»').waitFor();
-    await expect(page.locator('table tr', { hasText: 'Bản tin tạm' }).count()).resolves.toBe(0);
+    // The confirmation shows before the list has been read again.
+    await waitFor(async () => (await page.locator('table tr', { hasText: 'Bản tin tạm' }).count()) === 0);
   });
 
   it('sends an emergency broadcast after a confirmation step, and shows its per-receiver deliveries in the log', async () => {
@@ -353,7 +354,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
 
   it('switches to English and remembers the choice', async () => {
     await page.locator('.account').getByLabel('Ngôn ngữ').selectOption('en');
-    await page.getByRole('heading', { name: 'Audio library', exact: true }).waitFor();
+    // Reloaded at once: the choice must be stored when made, not after the next paint.
     await page.reload();
     // The console renders after its script loads: wait for it before reading the menu.
     await page.getByRole('heading', { name: 'Audio library', exact: true }).waitFor();

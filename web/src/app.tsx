@@ -31,8 +31,11 @@ export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
   const [session, setSessionState] = useState<Session | null>(getSession);
   useEffect(() => onSessionChange(setSessionState), []);
-  useEffect(() => storeLang(lang), [lang]);
-  const i18n = useMemo(() => ({ lang, setLang: setLangState, t: translator(lang) }), [lang]);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  // Stored as it is chosen, not in an effect after the next paint: a reload straight after keeps it.
+  const i18n = useMemo(() => ({ lang, setLang: (next: Lang) => (storeLang(next), setLangState(next)), t: translator(lang) }), [lang]);
   return <I18nContext.Provider value={i18n}>{session ? <Console session={session} /> : <LoginPage />}</I18nContext.Provider>;
 }
 

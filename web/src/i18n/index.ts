@@ -19,7 +19,6 @@ export function initialLang(): Lang {
 
 export function storeLang(lang: Lang): void {
   localStorage.setItem(LANG_KEY, lang);
-  document.documentElement.lang = lang;
 }
 
 /** `{name}` placeholders are filled from `params`. */
