@@ -148,7 +148,7 @@ export class ReportsService {
   }
 
   private async items(groupBy: ReportGroup, groups: Array<[string, DeliveryCounters]>): Promise<DeliveryReportItem[]> {
-    const keys = groups.map(([key]) => key);
+    const keys = () => groups.map(([key]) => key);
     const item = ([key, c]: [string, DeliveryCounters], label: string): DeliveryReportItem => ({
       key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000,
     });
@@ -159,11 +159,11 @@ export class ReportsService {
       case 'topic':
         return groups.map((g) => item(g, g[0])).sort(byLabel);
       case 'commune': {
-        const labels = await this.reports.areaLabels(keys);
+        const labels = await this.reports.areaLabels(keys());
         return groups.map((g) => item(g, labels.get(g[0]) ?? g[0])).sort(byLabel);
       }
       case 'segment': {
-        const titles = await this.reports.segmentTitles(keys);
+        const titles = await this.reports.segmentTitles(keys());
         return groups.map((g) => item(g, titles.get(g[0]) ?? g[0])).sort(byLabel);
       }
       case 'speaker': {
