@@ -15,13 +15,15 @@ import { placeholder, sqlArrays, tableOf } from '../database/sql.js';
 import type { BucketRange, RawWindow } from './time-cover.js';
 
 export type KeyedCounters = DeliveryCounters & { key: string };
-/** A receiver's current name and last contact (epoch ms). */
+/** A receiver's current name (null: the speaker has been deleted) and last contact (epoch ms). */
 export interface SpeakerLabel {
-  name: string;
+  name: string | null;
   lastSeenAt: number | null;
 }
-/** A receiver's counters read with its label (name null: the speaker has been deleted). */
-export type LabelledSpeakerCounters = KeyedCounters & { name: string | null; lastSeenAt: number | null };
+/** A receiver's counters read with its label. */
+export type LabelledSpeakerCounters = KeyedCounters & SpeakerLabel;
+/** Name and last contact as a raw row holds them (PostgreSQL answers bigints as strings). */
+const speakerLabel = (name: unknown, lastSeenAt: unknown): SpeakerLabel => ({ name: name as string | null, lastSeenAt: lastSeenAt == null ? null : Number(lastSeenAt) });
 export interface RawDeliveryCount {
   broadcastId: string;
   communeId: string;
@@ -125,7 +127,7 @@ export class ReportsRepository {
     );
     return rows.map(([key, targeted, pending, played, failed, missed, airtimeMs, name, lastSeenAt]) => ({
       key: key as string, broadcasts: Number(targeted), targeted: Number(targeted), pending: Number(pending), played: Number(played), failed: Number(failed), missed: Number(missed), airtimeMs: Number(airtimeMs),
-      name: name as string | null, lastSeenAt: lastSeenAt == null ? null : Number(lastSeenAt),
+      ...speakerLabel(name, lastSeenAt),
     }));
   }
 
@@ -177,7 +179,7 @@ export class ReportsRepository {
     const speakers = new Map<string, SpeakerLabel>();
     for (const chunk of chunks(ids)) {
       const sql = `SELECT "id", "name", "lastSeenAt" FROM ${tableOf(manager, SpeakerEntity)} WHERE "id" IN (${chunk.map((_, i) => placeholder(manager, i + 1)).join(', ')})`;
-      for (const [id, name, lastSeenAt] of await sqlArrays(manager, sql, chunk)) speakers.set(id as string, { name: name as string, lastSeenAt: lastSeenAt == null ? null : Number(lastSeenAt) });
+      for (const [id, name, lastSeenAt] of await sqlArrays(manager, sql, chunk)) speakers.set(id as string, speakerLabel(name, lastSeenAt));
     }
     return speakers;
   }

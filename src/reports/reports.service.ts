@@ -149,8 +149,8 @@ export class ReportsService {
 
   private async items(groupBy: ReportGroup, groups: Array<[string, DeliveryCounters]>): Promise<DeliveryReportItem[]> {
     const keys = () => groups.map(([key]) => key);
-    const item = ([key, c]: [string, DeliveryCounters], label: string): DeliveryReportItem => ({
-      key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000,
+    const item = ([key, c]: [string, DeliveryCounters], label: string, receiver?: Pick<DeliveryReportItem, 'playedRatio' | 'lastSeenAt'>): DeliveryReportItem => ({
+      key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000, ...receiver,
     });
     const byLabel = (a: DeliveryReportItem, b: DeliveryReportItem) => VIETNAMESE.compare(a.label, b.label) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
     switch (groupBy) {
@@ -171,13 +171,13 @@ export class ReportsService {
         const labelled = (c: DeliveryCounters): c is LabelledSpeakerCounters => 'name' in c;
         const looked = await this.reports.speakerLabels(groups.filter(([, c]) => !labelled(c)).map(([key]) => key));
         return groups
-          .map(([key, c]): DeliveryReportItem => {
+          .map((g) => {
+            const [key, c] = g;
             const speaker = labelled(c) ? c : looked.get(key);
-            return {
-              key, label: speaker?.name ?? key, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending,
-              airtimeSec: c.airtimeMs / 1000, playedRatio: Math.round((c.played / c.targeted) * 10_000) / 10_000,
+            return item(g, speaker?.name ?? key, {
+              playedRatio: Math.round((c.played / c.targeted) * 10_000) / 10_000,
               lastSeenAt: speaker?.lastSeenAt == null ? null : new Date(speaker.lastSeenAt).toISOString(),
-            };
+            });
           })
           // Failing receivers first.
           .sort((a, b) => a.playedRatio! - b.playedRatio! || byLabel(a, b));
