@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
-import { EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
+import { BroadcastDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
 @ApiTags('broadcasts')
@@ -16,6 +16,22 @@ export class BroadcastsController {
   @Roles('admin', 'district_staff')
   emergency(@CurrentUser() user: AuthUser, @Body() dto: EmergencyBroadcastDto) {
     return this.broadcasts.emergency(user, dto);
+  }
+
+  /**
+   * Takes an on-air broadcast off the air (`stopped`) or calls off a scheduled one (`cancelled`); its
+   * receivers are told at once. Admin; district staff in their area; a commune operator for its own
+   * commune's broadcasts that are not emergencies. 409 when it has already ended or was called off.
+   */
+  @Post(':id/stop')
+  @HttpCode(200)
+  @Roles('admin', 'district_staff', 'commune_operator')
+  @ApiOkResponse({ type: BroadcastDto, description: 'the broadcast, now stopped (was on air) or cancelled (was scheduled)' })
+  @ApiForbiddenResponse({ description: 'the broadcast covers more than your area, or is an emergency (commune operators)' })
+  @ApiNotFoundResponse({ description: 'no such broadcast in your area' })
+  @ApiConflictResponse({ description: 'the broadcast has already ended, been stopped, cancelled, preempted or skipped' })
+  stop(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.broadcasts.stop(user, id);
   }
 
   @Get()

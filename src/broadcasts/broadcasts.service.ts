@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { forbiddenUnless, inScope, notFoundUnless } from '../auth/scope.js';
@@ -17,6 +17,7 @@ import { DeliveriesRepository } from './deliveries.repository.js';
 import { Playlists, validityProblem } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
 import { WriteTransactions } from '../database/write-transactions.js';
+import { DeviceNotifier } from '../push/device-notifier.js';
 
 @Injectable()
 export class BroadcastsService {
@@ -31,6 +32,7 @@ export class BroadcastsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notifier: DeviceNotifier,
   ) {}
 
   /** The caller's broadcasts (its subtree, and emergencies covering it), newest first, with delivery counts for its speakers. */
@@ -97,6 +99,8 @@ export class BroadcastsService {
       await this.deliveryWriter.markMissed(manager, cutOff.map((b) => b.id), now, reason);
       return { targeted: targets.length, scheduled, cutOff };
     });
+    this.notifier.announce([broadcast]);
+    this.notifier.withdraw([...outcome.scheduled, ...outcome.cutOff]);
     await this.jobs.finaliseAfter([endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     const kept = await this.broadcasts.startsStillScheduled(outcome.scheduled.map((b) => b.startsAt));
     await this.jobs.dropDispatch(outcome.scheduled.map((b) => b.startsAt).filter((at) => !kept.has(at.getTime())));
@@ -105,7 +109,35 @@ export class BroadcastsService {
       resourceId: broadcast.id,
       details: { areaId: area.id, title: dto.title, segmentIds: dto.segmentIds, targeted: outcome.targeted, preempted: [...outcome.scheduled, ...outcome.cutOff].map((b) => b.id) },
     });
-    return BroadcastDto.of(broadcast, { targeted: outcome.targeted, pending: outcome.targeted, played: 0, failed: 0, missed: 0 });
+    return BroadcastDto.of(broadcast, { targeted: outcome.targeted, pending: outcome.targeted, played: 0, interrupted: 0, failed: 0, missed: 0 });
+  }
+
+  /**
+   * Takes a broadcast off the air at once (`on_air` → `stopped`), or calls off one still to come
+   * (`scheduled` → `cancelled`), and tells its receivers. Pending deliveries of a stopped broadcast are
+   * settled at its usual finalisation, so receipts of what played before the stop (`interrupted`) still
+   * count. Who: admin; district staff for broadcasts of their area subtree; a commune operator for its
+   * own commune's broadcasts that are not emergencies. Invisible: 404; visible but not theirs to stop: 403.
+   */
+  async stop(user: AuthUser, id: string): Promise<BroadcastDto> {
+    const broadcast = await this.visible(user, id);
+    forbiddenUnless(mayStop(user, broadcast), user.role === 'commune_operator' && broadcast.priority === 'emergency' ? 'an emergency broadcast can be stopped by district staff only' : 'this broadcast covers more than your area');
+    const reason = `stopped by ${user.username}`;
+    const moved = await this.transactions.run(async (manager) => {
+      const stopped = await this.broadcasts.transition(manager, [id], ['on_air'], 'stopped', { reason });
+      return stopped.length ? stopped : this.broadcasts.transition(manager, [id], ['scheduled'], 'cancelled', { reason });
+    });
+    if (!moved.length) {
+      const now = (await this.broadcasts.get(id))!;
+      throw new ConflictException(`broadcast is already ${now.status}: only a scheduled or on-air broadcast can be stopped`);
+    }
+    this.notifier.withdraw(moved);
+    if (moved[0].status === 'cancelled') {
+      const kept = await this.broadcasts.startsStillScheduled([moved[0].startsAt]);
+      if (!kept.size) await this.jobs.dropDispatch([moved[0].startsAt]);
+    }
+    await this.audit.record({ action: 'broadcast.stop', resourceId: id, areaPath: broadcast.areaPath, details: { title: broadcast.title, from: broadcast.status, to: moved[0].status } });
+    return this.get(user, id);
   }
 
   /** After late receipts turned `missed` deliveries into `played`/`failed`: recomputes completed/partial/missed. */
@@ -119,4 +151,10 @@ export class BroadcastsService {
     notFoundUnless(!!broadcast && sees(userView(user), broadcast.areaPath), 'broadcast');
     return broadcast!;
   }
+}
+
+/** A broadcast of the caller's own subtree (an emergency from above covers more than it); commune operators never stop emergencies. */
+function mayStop(user: AuthUser, broadcast: BroadcastEntity): boolean {
+  if (user.role === 'commune_operator' && broadcast.priority === 'emergency') return false;
+  return inScope(user, broadcast.areaPath);
 }

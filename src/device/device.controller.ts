@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { CurrentDevice, DeviceRoute } from '../auth/decorators.js';
 import { JsonSchemaPipe } from '../common/json-schema.pipe.js';
 import { RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES, type ReceiptBatch } from './device.dto.js';
 import { DeviceService } from './device.service.js';
+import { EventStreams } from './event-streams.js';
 import { ReceiptsService } from './receipts.service.js';
 
 /** The receivers' API, authenticated by each speaker's device token. */
@@ -14,11 +15,26 @@ import { ReceiptsService } from './receipts.service.js';
 @DeviceRoute()
 @Controller('device')
 export class DeviceController {
-  constructor(private readonly device: DeviceService, private readonly receipts: ReceiptsService) {}
+  constructor(private readonly device: DeviceService, private readonly receipts: ReceiptsService, private readonly eventStreams: EventStreams) {}
 
   @Get('queue')
   queue(@CurrentDevice() caller: AuthDevice) {
     return this.device.queue(caller);
+  }
+
+  /**
+   * The push channel (Server-Sent Events): \`hello {now}\` first; \`broadcast\` (one queue item, as in
+   * /device/queue) when a broadcast for this speaker is created or goes on air; \`cancel {broadcastId,
+   * status}\` when one is cancelled, stopped, preempted or skipped; \`token {revoked: true}\` when its
+   * token is rotated, then the stream ends; a comment line every LOA_PUSH_HEARTBEAT_SEC. One stream per
+   * speaker: a new one closes the old. 503 while the server cannot push (receivers poll meanwhile).
+   */
+  @Get('events')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'text/event-stream of hello, broadcast, cancel and token events', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiServiceUnavailableResponse({ description: 'the push channel is down: poll /device/queue' })
+  events(@CurrentDevice() caller: AuthDevice, @Res() reply: FastifyReply) {
+    return this.eventStreams.open(caller, reply);
   }
 
   /** The broadcast rendition (audio/mpeg), with Range (206) and ETag support. */

@@ -39,6 +39,8 @@ export interface DeliveryReportItem {
   broadcasts: number;
   targeted: number;
   played: number;
+  /** Played in part: the broadcast was stopped, or cut off by a higher priority, while playing. */
+  interrupted: number;
   failed: number;
   missed: number;
   /** Deliveries still waiting for a receipt (broadcasts on air or within the receipt grace period). */

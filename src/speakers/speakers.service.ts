@@ -10,6 +10,7 @@ import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
 import type { Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
+import { DeviceNotifier } from '../push/device-notifier.js';
 import { CreateSpeakerDto, ListSpeakersQuery, SpeakerDto, UpdateSpeakerDto } from './speaker.dto.js';
 import { SpeakerEntity } from './speaker.entity.js';
 import { SpeakersRepository } from './speakers.repository.js';
@@ -24,6 +25,7 @@ export class SpeakersService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly auth: AuthService,
+    private readonly notifier: DeviceNotifier,
   ) {}
 
   async create(user: AuthUser, dto: CreateSpeakerDto): Promise<SpeakerDto & { deviceToken: string }> {
@@ -55,6 +57,7 @@ export class SpeakersService {
     if (dto.communeId !== undefined) changes.communeId = dto.communeId;
     await this.speakers.update(id, changes);
     if (changes.communeId) this.auth.forgetDevice(id);
+    if (changes.communeId && changes.communeId !== speaker.communeId) this.notifier.speakerMoved(id);
     const action = changes.communeId && changes.communeId !== speaker.communeId ? 'speaker.move' : 'speaker.update';
     await this.audit.record({ action, resourceId: id, details: { ...changes, ...(action === 'speaker.move' ? { fromCommuneId: speaker.communeId } : {}) } });
     return this.toDto({ ...speaker, ...changes });
@@ -65,6 +68,7 @@ export class SpeakersService {
     const { token, hash } = newDeviceToken();
     await this.speakers.update(id, { tokenHash: hash });
     this.auth.forgetDevice(id);
+    this.notifier.tokenRevoked(id);
     await this.audit.record({ action: 'speaker.rotate_token', resourceId: id });
     return { deviceToken: token };
   }

@@ -67,6 +67,7 @@ export const en: Record<keyof typeof vi, string> = {
   'status.skipped': 'Skipped',
   'status.cancelled': 'Cancelled',
   'status.preempted': 'Preempted',
+  'status.stopped': 'Stopped',
 
   'delivery.pending': 'Pending',
   'delivery.played': 'Played',

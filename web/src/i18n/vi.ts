@@ -65,6 +65,7 @@ export const vi = {
   'status.skipped': 'Bỏ qua',
   'status.cancelled': 'Đã huỷ',
   'status.preempted': 'Bị thay thế',
+  'status.stopped': 'Đã dừng',
 
   'delivery.pending': 'Đang chờ',
   'delivery.played': 'Đã phát',
