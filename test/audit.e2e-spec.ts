@@ -176,6 +176,14 @@ describe('audit trail', () => {
         return [{ action: 'delivery.late_receipt', resourceId: context.emergencyId, userId: null }];
       },
     },
+    {
+      route: 'POST /api/v1/broadcasts/{id}/stop',
+      run: async () => {
+        const res = await t.http.post(`/api/v1/broadcasts/${context.emergencyId}/stop`).set(auth(tree.staffA.token));
+        expect(res.status).toBe(200);
+        return [{ action: 'broadcast.stop', resourceId: context.emergencyId, userId: tree.staffA.id }];
+      },
+    },
   ];
 
   beforeAll(async () => {

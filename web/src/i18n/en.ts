@@ -71,6 +71,7 @@ export const en: Record<keyof typeof vi, string> = {
 
   'delivery.pending': 'Pending',
   'delivery.played': 'Played',
+  'delivery.interrupted': 'Interrupted',
   'delivery.failed': 'Failed',
   'delivery.missed': 'Missed',
 
@@ -197,6 +198,10 @@ export const en: Record<keyof typeof vi, string> = {
   'broadcasts.title': 'Broadcast',
   'broadcasts.played': 'Played / receivers',
   'broadcasts.deliveries': 'Details',
+  'broadcasts.stop': 'Stop',
+  'broadcasts.stopTitle': 'Stop this broadcast?',
+  'broadcasts.stopConfirm': 'Stop “{title}” now on {receivers} receivers? They are told at once; what already played is still recorded.',
+  'broadcasts.stopButton': 'Stop now',
   'broadcasts.noDeliveries': 'No receiver has been handed this broadcast yet.',
   'broadcasts.speaker': 'Receiver',
   'broadcasts.startedAt': 'Started',

@@ -69,6 +69,7 @@ export const vi = {
 
   'delivery.pending': 'Đang chờ',
   'delivery.played': 'Đã phát',
+  'delivery.interrupted': 'Phát dở',
   'delivery.failed': 'Lỗi',
   'delivery.missed': 'Bỏ lỡ',
 
@@ -195,6 +196,10 @@ export const vi = {
   'broadcasts.title': 'Buổi phát',
   'broadcasts.played': 'Đã phát / số loa',
   'broadcasts.deliveries': 'Chi tiết',
+  'broadcasts.stop': 'Dừng phát',
+  'broadcasts.stopTitle': 'Dừng buổi phát?',
+  'broadcasts.stopConfirm': 'Dừng ngay “{title}” trên {receivers} cụm loa? Các cụm loa được báo ngay; phần đã phát vẫn được ghi nhận.',
+  'broadcasts.stopButton': 'Dừng ngay',
   'broadcasts.noDeliveries': 'Chưa có cụm loa nào nhận buổi phát này.',
   'broadcasts.speaker': 'Cụm loa',
   'broadcasts.startedAt': 'Bắt đầu phát',
