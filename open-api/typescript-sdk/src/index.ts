@@ -23,7 +23,7 @@ export interface LoaClientOptions {
 }
 
 export function createLoaClient({ baseUrl, token, fetch }: LoaClientOptions): LoaClient {
-  const client = createClient<paths>({ baseUrl, ...(fetch ? { fetch } : {}) });
+  const client = createClient<paths>({ baseUrl, querySerializer: serialiseQuery, ...(fetch ? { fetch } : {}) });
   if (token) {
     client.use({
       onRequest({ request }) {
@@ -34,6 +34,16 @@ export function createLoaClient({ baseUrl, token, fetch }: LoaClientOptions): Lo
     });
   }
   return client;
+}
+
+/** Query values left empty mean "no filter": nothing is sent for them (`?status=` would be refused). */
+function serialiseQuery(query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+  }
+  return params.toString();
 }
 
 /** An error answer: `{statusCode, error, message}` and whatever else it carried (`conflict`, `existingId`, `unknownBroadcastIds`...). */
