@@ -2,6 +2,7 @@
  * Shapes of the Loa API, taken from the server's own response types so the console cannot drift
  * from them. Type-only imports: erased by the build, so no server module reaches the browser.
  */
+import type { AreaImportDto } from '../../src/areas/area-import.dto';
 import type { AreaDto } from '../../src/areas/area.dto';
 import type { AuditEntryDto } from '../../src/audit/audit.dto';
 import type { BroadcastDto, DeliveryDto } from '../../src/broadcasts/broadcast.dto';
@@ -22,6 +23,7 @@ export type { Role } from '../../src/users/user.entity';
 
 export type User = UserDto;
 export type Area = AreaDto;
+export type AreaImport = AreaImportDto;
 export type Speaker = SpeakerDto;
 export type Segment = SegmentDto;
 export type Schedule = ScheduleDto;
