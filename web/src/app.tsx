@@ -2,6 +2,7 @@ import type { FunctionComponent } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LangSwitch, Loading, ErrorText } from './components/ui';
 import { WorkspaceContext } from './context';
+import { api } from './api';
 import { getAll } from './hooks';
 import { I18nContext, initialLang, storeLang, translator, useI18n, type Lang } from './i18n';
 import { AreasPage } from './pages/areas';
@@ -48,7 +49,7 @@ function Console({ session }: { session: Session }) {
   const [areas, setAreas] = useState<Area[] | null>(null);
   const [areasError, setAreasError] = useState<unknown>(null);
   const [menuOpen, setMenuOpen] = useState(false);
-  const loadAreas = () => getAll<Area>('/areas').then(setAreas, setAreasError);
+  const loadAreas = () => getAll((page) => api.GET('/api/v1/areas', { params: { query: page } })).then(setAreas, setAreasError);
   useEffect(() => void loadAreas(), []);
 
   const pages = PAGES.filter((page) => page.allowed(user.role));
