@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTag
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { notFoundUnless } from '../auth/scope.js';
+import { ApiErrors } from '../openapi/api-errors.js';
 import { AreaImportDto, StartAreaImportDto } from './area-import.dto.js';
 import { AreaImportJobs } from './area-import.jobs.js';
 import { AreaImportService } from './area-import.service.js';
@@ -21,6 +22,7 @@ export class AreaImportController {
     description: 'Starts the import as a job and answers it at once; follow it with GET /areas/imports/{id}. While one import is waiting or running, starting another answers that one. Idempotent: a second run adds nothing and renames what the official list renamed.',
   })
   @ApiAcceptedResponse({ type: AreaImportDto })
+  @ApiErrors({ status: 400, description: 'no official province has that code' })
   async start(@CurrentUser() user: AuthUser, @Body() dto: StartAreaImportDto): Promise<AreaImportDto> {
     this.importer.assertMayImport(user);
     this.importer.plan(dto.province);
@@ -31,6 +33,7 @@ export class AreaImportController {
   @Roles('admin')
   @ApiOperation({ summary: 'Progress and outcome of an import (kept for a day after it ends)' })
   @ApiOkResponse({ type: AreaImportDto })
+  @ApiErrors(404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<AreaImportDto> {
     const found = await this.jobs.get(id);
     notFoundUnless(!!found, 'import');

@@ -8,25 +8,25 @@ export class StartAreaImportDto {
   province?: string;
 }
 
-class AreaImportProgressDto implements AreaImportProgress {
-  @ApiProperty() provincesDone: number;
-  @ApiProperty() provincesTotal: number;
-  @ApiProperty() communesDone: number;
-  @ApiProperty() communesTotal: number;
+export class AreaImportProgressDto implements AreaImportProgress {
+  @ApiProperty({ type: 'integer' }) provincesDone: number;
+  @ApiProperty({ type: 'integer' }) provincesTotal: number;
+  @ApiProperty({ type: 'integer' }) communesDone: number;
+  @ApiProperty({ type: 'integer' }) communesTotal: number;
 }
 
-class AreaImportCountsDto {
-  @ApiProperty() added: number;
-  @ApiProperty() renamed: number;
-  @ApiProperty() unchanged: number;
+export class AreaImportCountsDto {
+  @ApiProperty({ type: 'integer' }) added: number;
+  @ApiProperty({ type: 'integer' }) renamed: number;
+  @ApiProperty({ type: 'integer' }) unchanged: number;
 }
 
-class AreaImportSkipDto {
+export class AreaImportSkipDto {
   @ApiProperty() code: string;
   @ApiProperty() reason: string;
 }
 
-class AreaImportResultDto implements AreaImportResult {
+export class AreaImportResultDto implements AreaImportResult {
   @ApiProperty({ type: AreaImportCountsDto }) provinces: AreaImportCountsDto;
   @ApiProperty({ type: AreaImportCountsDto }) communes: AreaImportCountsDto;
   @ApiProperty({ type: [AreaImportSkipDto], description: 'official codes already used by an area of another kind: left alone' }) skipped: AreaImportSkipDto[];
@@ -38,7 +38,7 @@ export type AreaImportState = (typeof AREA_IMPORT_STATES)[number];
 /** One run of the national import, as the console follows it. */
 export class AreaImportDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: AREA_IMPORT_STATES }) state: AreaImportState;
+  @ApiProperty({ enum: AREA_IMPORT_STATES, enumName: 'AreaImportState' }) state: AreaImportState;
   @ApiProperty({ nullable: true, type: String, description: 'the one province loaded, or null for the whole country' }) province: string | null;
   @ApiProperty({ type: AreaImportProgressDto, nullable: true }) progress: AreaImportProgressDto | null;
   @ApiProperty({ type: AreaImportResultDto, nullable: true }) result: AreaImportResultDto | null;

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, get } from '../api';
+import { api, ok } from '../api';
 import { ErrorText, Notice } from '../components/ui';
 import { useWorkspace } from '../context';
 import { useInterval } from '../hooks';
@@ -21,7 +21,7 @@ export function AreasPage() {
     if (!confirm(t('areas.importConfirm'))) return;
     setError(null);
     try {
-      setJob(await api<AreaImport>('POST', '/areas/imports', {}));
+      setJob(await ok(api.POST('/api/v1/areas/imports', { body: {} })));
     } catch (err) {
       setError(err);
     }
@@ -29,7 +29,7 @@ export function AreasPage() {
   useInterval(async () => {
     if (!job) return;
     try {
-      const next = await get<AreaImport>(`/areas/imports/${job.id}`);
+      const next = await ok(api.GET('/api/v1/areas/imports/{id}', { params: { path: { id: job.id } } }));
       setJob(next);
       if (next.state === 'completed') await reloadAreas();
     } catch (err) {
