@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
-import { BroadcastDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
+import { BroadcastDto, BroadcastPageDto, DeliveryPageDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
 @ApiTags('broadcasts')
@@ -14,6 +15,7 @@ export class BroadcastsController {
 
   @Post('emergency')
   @Roles('admin', 'district_staff')
+  @ApiCreatedResponse({ type: BroadcastDto, description: 'on air at once on every speaker below the area' })
   emergency(@CurrentUser() user: AuthUser, @Body() dto: EmergencyBroadcastDto) {
     return this.broadcasts.emergency(user, dto);
   }
@@ -27,24 +29,32 @@ export class BroadcastsController {
   @HttpCode(200)
   @Roles('admin', 'district_staff', 'commune_operator')
   @ApiOkResponse({ type: BroadcastDto, description: 'the broadcast, now stopped (was on air) or cancelled (was scheduled)' })
-  @ApiForbiddenResponse({ description: 'the broadcast covers more than your area, or is an emergency (commune operators)' })
-  @ApiNotFoundResponse({ description: 'no such broadcast in your area' })
-  @ApiConflictResponse({ description: 'the broadcast has already ended, been stopped, cancelled, preempted or skipped' })
+  @ApiErrors(
+    { status: 403, description: 'the role may not stop broadcasts, the broadcast covers more than your area, or it is an emergency (commune operators)' },
+    404,
+    { status: 409, description: 'the broadcast has already ended, or was stopped, cancelled, preempted or skipped' },
+  )
   stop(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.broadcasts.stop(user, id);
   }
 
   @Get()
+  @ApiOkResponse({ type: BroadcastPageDto })
+  @ApiErrors(404)
   list(@CurrentUser() user: AuthUser, @Query() query: ListBroadcastsQuery) {
     return this.broadcasts.list(user, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: BroadcastDto })
+  @ApiErrors(404)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.broadcasts.get(user, id);
   }
 
   @Get(':id/deliveries')
+  @ApiOkResponse({ type: DeliveryPageDto })
+  @ApiErrors(404)
   deliveries(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageQuery) {
     return this.broadcasts.deliveries(user, id, page);
   }
