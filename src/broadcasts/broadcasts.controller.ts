@@ -4,7 +4,7 @@ import { ApiErrors } from '../openapi/api-errors.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
-import { BroadcastDto, BroadcastPageDto, DeliveryPageDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
+import { BroadcastDto, BroadcastPageDto, BroadcastProgressDto, DeliveryPageDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
 @ApiTags('broadcasts')
@@ -50,6 +50,14 @@ export class BroadcastsController {
   @ApiErrors(404)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.broadcasts.get(user, id);
+  }
+
+  /** Live progress on the receivers: told (pushed), playing (by their status reports), and receipts so far; cheap to poll each second. */
+  @Get(':id/progress')
+  @ApiOkResponse({ type: BroadcastProgressDto })
+  @ApiErrors(404)
+  progress(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.broadcasts.progress(user, id);
   }
 
   @Get(':id/deliveries')

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SpeakersModule } from '../speakers/speakers.module.js';
+import { BroadcastProgress } from './broadcast-progress.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import { BroadcastsController } from './broadcasts.controller.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
@@ -14,8 +16,9 @@ import { BroadcastTurns } from './turns.js';
  * API settles receipts through it); BroadcastsService.refreshFinalStatus follows late receipts.
  */
 @Module({
+  imports: [SpeakersModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
+  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
   exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
 })
 export class BroadcastsModule {}

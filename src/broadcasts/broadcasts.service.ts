@@ -10,7 +10,8 @@ import { AppConfig } from '../config/app-config.js';
 import { broadcastLengthSec } from '../schedules/timing.js';
 import { areaView, sees, userView } from './area-view.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
-import { BroadcastDto, DeliveryDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
+import { BroadcastProgress } from './broadcast-progress.js';
+import { BroadcastDto, DeliveryDto, EmergencyBroadcastDto, ListBroadcastsQuery, type BroadcastProgressDto } from './broadcast.dto.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
@@ -35,6 +36,7 @@ export class BroadcastsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly notifier: DeviceNotifier,
+    private readonly progressOf: BroadcastProgress,
   ) {}
 
   /** The caller's broadcasts (its subtree, and emergencies covering it), newest first, with delivery counts for its speakers. */
@@ -57,6 +59,11 @@ export class BroadcastsService {
     const broadcast = await this.visible(user, id);
     const counts = await this.broadcasts.counts([id], user.areaPath);
     return BroadcastDto.of(broadcast, counts.get(id)!);
+  }
+
+  /** Live progress on its receivers: told, playing, and their receipts so far. */
+  async progress(user: AuthUser, id: string): Promise<BroadcastProgressDto> {
+    return this.progressOf.of(user, await this.visible(user, id));
   }
 
   /** An emergency seen from a commune lists that commune's speakers only. */

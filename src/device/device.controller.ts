@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.js';
 import { ApiAudioResponses } from '../openapi/api-media.js';
 import { UnknownBroadcastsErrorDto } from '../openapi/error.dto.js';
@@ -8,6 +8,8 @@ import type { AuthDevice } from '../auth/auth-user.js';
 import { CurrentDevice, DeviceRoute } from '../auth/decorators.js';
 import { JsonSchemaPipe } from '../common/json-schema.pipe.js';
 import { DeviceQueue, MAX_RECEIPTS_PER_BATCH, RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES, ReceiptResult, type ReceiptBatch } from './device.dto.js';
+import { DEVICE_STATUS_FORMAT_MESSAGES, DEVICE_STATUS_SCHEMA, type DeviceStatusReport } from './device-status.dto.js';
+import { DeviceStatuses } from './device-statuses.js';
 import { DeviceService } from './device.service.js';
 import { EventStreams } from './event-streams.js';
 import { ReceiptsService } from './receipts.service.js';
@@ -18,7 +20,7 @@ import { ReceiptsService } from './receipts.service.js';
 @DeviceRoute()
 @Controller('device')
 export class DeviceController {
-  constructor(private readonly device: DeviceService, private readonly receipts: ReceiptsService, private readonly eventStreams: EventStreams) {}
+  constructor(private readonly device: DeviceService, private readonly receipts: ReceiptsService, private readonly eventStreams: EventStreams, private readonly statuses: DeviceStatuses) {}
 
   @Get('queue')
   @ApiOkResponse({ type: DeviceQueue, description: 'its deliveries still pending, and broadcasts starting within LOA_DEVICE_LOOKAHEAD_HOURS; marks the speaker seen' })
@@ -62,5 +64,17 @@ export class DeviceController {
   @ApiErrors({ status: 404, type: UnknownBroadcastsErrorDto, description: 'a broadcast not addressed to this speaker: nothing in the batch was recorded' }, { status: 413, description: `more than ${MAX_RECEIPTS_PER_BATCH} receipts, or a body over 1 MB` })
   settleReceipts(@CurrentDevice() caller: AuthDevice, @Body(new JsonSchemaPipe(RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES)) batch: ReceiptBatch) {
     return this.receipts.settle(caller, batch);
+  }
+
+  /**
+   * The receiver's report on itself, at start and every minute (and whenever playback starts or stops):
+   * the last one shows on GET /speakers as `status`. Marks the speaker seen.
+   */
+  @Post('status')
+  @HttpCode(204)
+  @ApiBody({ schema: structuredClone(DEVICE_STATUS_SCHEMA) as SchemaObject })
+  @ApiNoContentResponse({ description: 'recorded' })
+  reportStatus(@CurrentDevice() caller: AuthDevice, @Body(new JsonSchemaPipe(DEVICE_STATUS_SCHEMA, DEVICE_STATUS_FORMAT_MESSAGES)) status: DeviceStatusReport) {
+    return this.statuses.report(caller, status);
   }
 }

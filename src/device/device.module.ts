@@ -9,10 +9,11 @@ import { ReceiptsService } from './receipts.service.js';
 import { SeenSpeakers } from './seen-speakers.js';
 import { CommuneSchedules } from './commune-schedules.js';
 import { EventStreams } from './event-streams.js';
+import { DeviceStatuses } from './device-statuses.js';
 
 @Module({
   imports: [BroadcastsModule, SpeakersModule, StorageModule],
   controllers: [DeviceController],
-  providers: [DeviceRepository, DeviceService, ReceiptsService, SeenSpeakers, CommuneSchedules, EventStreams],
+  providers: [DeviceRepository, DeviceService, ReceiptsService, SeenSpeakers, CommuneSchedules, EventStreams, DeviceStatuses],
 })
 export class DeviceModule {}

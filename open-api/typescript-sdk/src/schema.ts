@@ -345,6 +345,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Broadcasts_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/broadcasts/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -467,6 +483,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["Device_settleReceipts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Device_reportStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -714,6 +746,42 @@ export interface components {
             /** @example Nhà văn hoá thôn */
             location?: string;
         };
+        /** @enum {string} */
+        Priority: "normal" | "priority" | "emergency";
+        PlayingNowDto: {
+            /** Format: uuid */
+            broadcastId: string;
+            priority: components["schemas"]["Priority"];
+            /** Format: date-time */
+            startedAt: string;
+        };
+        ReceiverStatusDto: {
+            /** @example loa-receiver linux-arm64 */
+            agent: string;
+            /** @example 0.1.0 */
+            version: string;
+            /** @description what it was playing when it reported */
+            playing: components["schemas"]["PlayingNowDto"] | null;
+            cacheBytes: number;
+            freeBytes: number | null;
+            /** @description receipts waiting to be accepted by the server */
+            outbox: number;
+            /** @description server clock minus receiver clock, as the receiver estimates it */
+            clockOffsetMs: number;
+            lastError: string | null;
+            /** Format: date-time */
+            reportedAt: string;
+        };
+        /**
+         * @description push: an event stream is open now (any api process); polling: seen lately without one; offline: not seen within LOA_SPEAKER_OFFLINE_SEC
+         * @enum {string}
+         */
+        ReceiverConnection: "push" | "polling" | "offline";
+        /**
+         * @description why the receiver needs a look: offline; outbox (more than 10 receipts waiting); clock (more than 1000 ms off); version (older than the newest reported)
+         * @enum {string}
+         */
+        BehindReason: "offline" | "outbox" | "clock" | "version";
         NewSpeakerDto: {
             /** Format: uuid */
             id: string;
@@ -730,6 +798,12 @@ export interface components {
             online: boolean;
             /** Format: date-time */
             createdAt: string | null;
+            /** @description the last status its receiver reported; null before the first */
+            status: components["schemas"]["ReceiverStatusDto"] | null;
+            /** @description push: an event stream is open now (any api process); polling: seen lately without one; offline: not seen within LOA_SPEAKER_OFFLINE_SEC */
+            connection: components["schemas"]["ReceiverConnection"];
+            /** @description why the receiver needs a look: offline; outbox (more than 10 receipts waiting); clock (more than 1000 ms off); version (older than the newest reported) */
+            behind: components["schemas"]["BehindReason"][];
             /** @description the speaker's device token: shown only here, stored hashed */
             deviceToken: string;
         };
@@ -749,6 +823,12 @@ export interface components {
             online: boolean;
             /** Format: date-time */
             createdAt: string | null;
+            /** @description the last status its receiver reported; null before the first */
+            status: components["schemas"]["ReceiverStatusDto"] | null;
+            /** @description push: an event stream is open now (any api process); polling: seen lately without one; offline: not seen within LOA_SPEAKER_OFFLINE_SEC */
+            connection: components["schemas"]["ReceiverConnection"];
+            /** @description why the receiver needs a look: offline; outbox (more than 10 receipts waiting); clock (more than 1000 ms off); version (older than the newest reported) */
+            behind: components["schemas"]["BehindReason"][];
         };
         SpeakerPageDto: {
             items: components["schemas"]["SpeakerDto"][];
@@ -841,8 +921,6 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        Priority: "normal" | "priority" | "emergency";
-        /** @enum {string} */
         BroadcastStatus: "scheduled" | "on_air" | "completed" | "partial" | "missed" | "skipped" | "cancelled" | "preempted" | "stopped";
         DeliveryCountsDto: {
             /** @description deliveries: one per target speaker once on air */
@@ -896,6 +974,27 @@ export interface components {
             items: components["schemas"]["BroadcastDto"][];
             /** @description all matching items, of which this page is a slice (?limit, ?offset) */
             total: number;
+        };
+        BroadcastProgressDto: {
+            /** Format: uuid */
+            broadcastId: string;
+            status: components["schemas"]["BroadcastStatus"];
+            /** @description receivers it is addressed to (its deliveries, once on air) */
+            targeted: number;
+            /** @description receivers whose open event stream took its `broadcast` event */
+            told: number;
+            /** @description receivers whose last status report says they are playing it */
+            playing: number;
+            played: number;
+            interrupted: number;
+            failed: number;
+            missed: number;
+            pending: number;
+            /**
+             * Format: date-time
+             * @description when these figures were read
+             */
+            at: string;
         };
         /** @enum {string} */
         DeliveryStatus: "pending" | "played" | "interrupted" | "failed" | "missed";
@@ -2852,6 +2951,54 @@ export interface operations {
             };
         };
     };
+    Broadcasts_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastProgressDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     Broadcasts_deliveries: {
         parameters: {
             query?: {
@@ -3499,6 +3646,88 @@ export interface operations {
                 };
             };
             /** @description more than 500 receipts, or a body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Device_reportStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example loa-receiver linux-arm64 */
+                    agent: string;
+                    /** @example 0.1.0 */
+                    version: string;
+                    /** @description the broadcast playing now, or null */
+                    playing: {
+                        /** Format: uuid */
+                        broadcastId: string;
+                        /** @enum {string} */
+                        priority: "normal" | "priority" | "emergency";
+                        /** Format: date-time */
+                        startedAt: string;
+                    } | null;
+                    /** @description bytes of audio in its cache */
+                    cacheBytes: number;
+                    /** @description free bytes where the cache lives */
+                    freeBytes: number | null;
+                    /** @description receipts waiting to be accepted by the server */
+                    outbox: number;
+                    /** @description server clock minus receiver clock, as the receiver estimates it */
+                    clockOffsetMs: number;
+                    /** @description the last problem it met, in plain words */
+                    lastError?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
             413: {
                 headers: {
                     [name: string]: unknown;
