@@ -1,9 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { ListSegmentsQuery } from './segment.dto.js';
+import { ListSegmentsQuery, SpeechSegmentDto } from './segment.dto.js';
 import { FILE_FIELD, SegmentsService } from './segments.service.js';
 
 @ApiTags('segments')
@@ -33,6 +33,14 @@ export class SegmentsController {
   })
   upload(@CurrentUser() user: AuthUser, @Req() request: FastifyRequest) {
     return this.segments.upload(user, request.raw);
+  }
+
+  /** A bulletin typed as text: read by a voice, then the same lifecycle as an upload (SPEC §10). */
+  @Post('speech')
+  @Roles('admin', 'district_staff')
+  @HttpCode(202)
+  speech(@CurrentUser() user: AuthUser, @Body() dto: SpeechSegmentDto) {
+    return this.segments.createSpeech(user, dto);
   }
 
   @Get()
