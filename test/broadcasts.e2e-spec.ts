@@ -171,6 +171,42 @@ describe('emergency broadcasts', () => {
     expect(underneath.reason).toMatch(new RegExp(`preempted by emergency broadcast ${res.body.id}`));
   });
 
+  it('plays one emergency at a time on a speaker: a second one sent at once, or a second later, waits for the first there (§14)', async () => {
+    const district = await createArea(t, t.adminToken, { kind: 'district', parentId: tree.province.id });
+    const [east, west] = [await createArea(t, t.adminToken, { kind: 'commune', parentId: district.id }), await createArea(t, t.adminToken, { kind: 'commune', parentId: district.id })];
+    const [s1, s2] = [await createSpeaker(t, t.adminToken, east.id), await createSpeaker(t, t.adminToken, west.id)];
+    type Sent = { id: string; areaId: string; status: string; startsAt: string; endsAt: string; reason: string | null };
+
+    // Sent together: the commune's and the district's (sharing speaker s1), from two requests racing.
+    const together = await Promise.all([emergency(t.adminToken, { areaId: east.id, segmentIds: [short.id], title: 'Lũ' }), emergency(t.adminToken, { areaId: district.id, segmentIds: [short.id], title: 'Sạt lở' })]);
+    expect(together.map((r) => r.status)).toEqual([201, 201]);
+    const [first, second] = together.map((r) => r.body as Sent).sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+    expect(first.status).toBe('on_air');
+    expect(second).toMatchObject({ status: 'scheduled', startsAt: first.endsAt, reason: expect.stringContaining(first.id) });
+    const districtWide = [first, second].find((b) => b.areaId === district.id)!;
+
+    // A second later, the other commune's: it shares s2 with the district's only, and takes its turn after it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const later = await emergency(t.adminToken, { areaId: west.id, segmentIds: [short.id], title: 'Lũ ống' });
+    expect(later.status).toBe(201);
+    expect(later.body).toMatchObject({ status: 'scheduled', startsAt: districtWide.endsAt });
+
+    // What each receiver is told never holds two emergencies at once.
+    for (const speaker of [s1, s2]) {
+      const items = (await t.http.get('/api/v1/device/queue').set(auth(speaker.deviceToken)).expect(200)).body.items as Array<{ broadcastId: string; startsAt: string; endsAt: string }>;
+      expect(items.length).toBe(2);
+      const [a, b] = items.sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt));
+      expect(Date.parse(a.endsAt)).toBeLessThanOrEqual(Date.parse(b.startsAt));
+    }
+
+    // The waiting one goes on air at its turn, on every speaker of its area.
+    expect(await waitUntil(() => status(second.id), (b) => b.status !== 'scheduled', 15_000, 'second emergency on air')).toMatchObject({
+      status: expect.stringMatching(/^(on_air|missed)$/), onAirAt: expect.any(String), counts: { targeted: second.areaId === district.id ? 2 : 1 },
+    });
+    const audit = (await t.http.get('/api/v1/audit').query({ action: 'broadcast.emergency' }).set(auth(t.adminToken))).body.items;
+    expect(audit.find((e: { resourceId: string }) => e.resourceId === second.id).details).toMatchObject({ startsAt: second.startsAt, waitsFor: [first.id] });
+  });
+
   it('is finalised after its end plus the grace', async () => {
     const res = await emergency(tree.staffA.token, { areaId: tree.communeA.id, segmentIds: [short.id] });
     expect(res.status).toBe(201);

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { AuditQuery } from './audit.dto.js';
+import { AuditEntryPageDto, AuditQuery, AuditVerification } from './audit.dto.js';
 import { AuditTrailService } from './audit-trail.service.js';
 
 /** Read-only: no route edits or deletes an entry. */
@@ -14,11 +14,13 @@ export class AuditController {
   constructor(private readonly trail: AuditTrailService) {}
 
   @Get()
+  @ApiOkResponse({ type: AuditEntryPageDto })
   list(@CurrentUser() user: AuthUser, @Query() query: AuditQuery) {
     return this.trail.list(user, query);
   }
 
   @Get('verify')
+  @ApiOkResponse({ type: AuditVerification, description: 'the hash chain recomputed' })
   verify() {
     return this.trail.verify();
   }

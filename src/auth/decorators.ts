@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiErrors } from '../openapi/api-errors.js';
 import type { Role } from '../users/user.entity.js';
 import type { AuthDevice, AuthUser } from './auth-user.js';
 
@@ -10,8 +11,8 @@ export const ROLES = 'loa:roles';
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /** Authenticated by a speaker's device token instead of a user token. */
 export const DeviceRoute = () => SetMetadata(DEVICE_ROUTE, true);
-/** Only these roles; everyone else gets 403. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+/** Only these roles; everyone else gets 403 (documented as such). */
+export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES, roles), ApiErrors(403));
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest().user);
 export const CurrentDevice = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthDevice => ctx.switchToHttp().getRequest().device);

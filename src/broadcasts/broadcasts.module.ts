@@ -7,6 +7,7 @@ import { DeliveriesRepository } from './deliveries.repository.js';
 import { Dispatcher } from './dispatcher.js';
 import { Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
+import { BroadcastTurns } from './turns.js';
 
 /**
  * Broadcasts and their deliveries. DeliveriesRepository is the only writer of deliveries (the device
@@ -14,7 +15,7 @@ import { SpeakerTargets } from './targets.js';
  */
 @Module({
   controllers: [BroadcastsController],
-  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets],
-  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets],
+  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
+  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
 })
 export class BroadcastsModule {}

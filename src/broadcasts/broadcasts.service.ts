@@ -16,6 +16,7 @@ import { BroadcastsRepository } from './broadcasts.repository.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { Playlists, validityProblem } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
+import { BroadcastTurns } from './turns.js';
 import { WriteTransactions } from '../database/write-transactions.js';
 
 @Injectable()
@@ -25,6 +26,7 @@ export class BroadcastsService {
     private readonly deliveryWriter: DeliveriesRepository,
     private readonly playlists: Playlists,
     private readonly targets: SpeakerTargets,
+    private readonly turns: BroadcastTurns,
     private readonly transactions: WriteTransactions,
     private readonly jobs: BroadcastJobs,
     private readonly areas: AreasRepository,
@@ -63,10 +65,12 @@ export class BroadcastsService {
   }
 
   /**
-   * Plays at once on every speaker of the area's subtree. Lower-priority broadcasts it overlaps there
-   * are preempted: scheduled ones will not air; one on air is cut off, its pending deliveries
-   * settled `missed` with the reason (a receipt that still arrives from a receiver that played it
-   * anyway counts, as any late receipt does).
+   * Plays on every speaker of the area's subtree: at once, or, when another emergency holds some of
+   * those speakers, as soon as the last one it overlaps ends there (SPEC §14, see BroadcastTurns);
+   * its `startsAt` says which. Lower-priority broadcasts it overlaps there are preempted: scheduled
+   * ones will not air; one on air when it starts at once is cut off, its pending deliveries settled
+   * `missed` with the reason (a receipt that still arrives from a receiver that played it anyway
+   * counts, as any late receipt does). One that waits is dispatched at its turn like any scheduled broadcast.
    */
   async emergency(user: AuthUser, dto: EmergencyBroadcastDto): Promise<BroadcastDto> {
     const area = await this.areas.get(dto.areaId);
@@ -74,36 +78,47 @@ export class BroadcastsService {
     forbiddenUnless(inScope(user, area.path), 'areaId is outside your area');
     const playlist = await this.playlists.forArea(user, dto.segmentIds, area.path);
     const now = this.clock.now();
-    const lengthSec = broadcastLengthSec(playlist.map((s) => s.durationSec!), 1, 0);
-    const endsAt = new Date(now.getTime() + Math.round(lengthSec * 1000));
-    for (const segment of playlist) {
-      const problem = validityProblem(segment, now, endsAt);
-      if (problem) throw new BadRequestException(`segmentIds: ${problem}`);
-    }
-    const broadcast: BroadcastEntity = {
-      id: newId(), scheduleId: null, areaId: area.id, areaPath: area.path, title: dto.title, startsAt: now, endsAt, priority: 'emergency', repeat: 1, gapSec: 0,
-      segmentIds: dto.segmentIds, segmentDurations: playlist.map((s) => s.durationSec!), speakerIds: null, status: 'on_air', reason: null,
-      createdBy: user.id, createdAt: now, onAirAt: now, finalisedAt: null,
-    };
-    const reason = `preempted by emergency broadcast ${broadcast.id} (${dto.title})`;
+    const lengthMs = Math.round(broadcastLengthSec(playlist.map((s) => s.durationSec!), 1, 0) * 1000);
+    const id = newId();
+    const reason = `preempted by emergency broadcast ${id} (${dto.title})`;
     const outcome = await this.transactions.run(async (manager) => {
-      const targets = (await this.targets.resolve(manager, [broadcast])).get(broadcast.id)!;
+      const targets = await this.targets.inArea(manager, area.id);
       if (!targets.length) throw new BadRequestException(`areaId: ${area.name} has no speakers`);
+      const turn = await this.turns.next(manager, { areaPath: area.path, speakerIds: null, priority: 'emergency', lengthMs }, now);
+      const startsAt = turn.startsAt;
+      const endsAt = new Date(startsAt.getTime() + lengthMs);
+      for (const segment of playlist) {
+        const problem = validityProblem(segment, startsAt, endsAt);
+        if (problem) throw new BadRequestException(`segmentIds: ${problem}`);
+      }
+      const waits = turn.after.length > 0;
+      const broadcast: BroadcastEntity = {
+        id, scheduleId: null, areaId: area.id, areaPath: area.path, title: dto.title, startsAt, endsAt, priority: 'emergency', repeat: 1, gapSec: 0,
+        segmentIds: dto.segmentIds, segmentDurations: playlist.map((s) => s.durationSec!), speakerIds: null, status: waits ? 'scheduled' : 'on_air',
+        reason: waits ? `waits for ${turn.after.map((b) => `emergency broadcast ${b.id} (${b.title})`).join(', ')} on shared speakers` : null,
+        createdBy: user.id, createdAt: now, onAirAt: waits ? null : now, finalisedAt: null,
+      };
       await this.broadcasts.insert(manager, [broadcast]);
-      await this.deliveryWriter.createPending(manager, broadcast, targets, now);
-      const lower = await this.broadcasts.liveBelow(manager, area.path, ['normal', 'priority'], now, endsAt);
+      if (!waits) await this.deliveryWriter.createPending(manager, broadcast, targets, now);
+      const lower = await this.broadcasts.liveBelow(manager, area.path, ['normal', 'priority'], startsAt, endsAt);
       const scheduled = await this.broadcasts.transition(manager, lower.filter((b) => b.status === 'scheduled').map((b) => b.id), ['scheduled'], 'preempted', { reason });
-      const cutOff = await this.broadcasts.transition(manager, lower.filter((b) => b.status === 'on_air').map((b) => b.id), ['on_air'], 'preempted', { reason, finalisedAt: now });
+      // A waiting emergency cuts in at its turn on the receivers; only one starting now cuts off what is on air.
+      const cutOff = waits ? [] : await this.broadcasts.transition(manager, lower.filter((b) => b.status === 'on_air').map((b) => b.id), ['on_air'], 'preempted', { reason, finalisedAt: now });
       await this.deliveryWriter.markMissed(manager, cutOff.map((b) => b.id), now, reason);
-      return { targeted: targets.length, scheduled, cutOff };
+      return { broadcast, waitsFor: turn.after.map((b) => b.id), targeted: waits ? 0 : targets.length, scheduled, cutOff };
     });
-    await this.jobs.finaliseAfter([endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
+    const { broadcast } = outcome;
+    if (broadcast.status === 'scheduled') await this.jobs.dispatchAt([broadcast.startsAt]);
+    else await this.jobs.finaliseAfter([broadcast.endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     const kept = await this.broadcasts.startsStillScheduled(outcome.scheduled.map((b) => b.startsAt));
     await this.jobs.dropDispatch(outcome.scheduled.map((b) => b.startsAt).filter((at) => !kept.has(at.getTime())));
     await this.audit.record({
       action: 'broadcast.emergency',
       resourceId: broadcast.id,
-      details: { areaId: area.id, title: dto.title, segmentIds: dto.segmentIds, targeted: outcome.targeted, preempted: [...outcome.scheduled, ...outcome.cutOff].map((b) => b.id) },
+      details: {
+        areaId: area.id, title: dto.title, segmentIds: dto.segmentIds, startsAt: broadcast.startsAt.toISOString(), waitsFor: outcome.waitsFor,
+        targeted: outcome.targeted, preempted: [...outcome.scheduled, ...outcome.cutOff].map((b) => b.id),
+      },
     });
     return BroadcastDto.of(broadcast, { targeted: outcome.targeted, pending: outcome.targeted, played: 0, failed: 0, missed: 0 });
   }

@@ -1,4 +1,4 @@
-import { overlaps, planPreemption, sharesSpeaker, type LiveBroadcast, type Span } from './overlap.js';
+import { firstFreeStart, overlaps, planPreemption, sharesSpeaker, type LiveBroadcast, type Span } from './overlap.js';
 
 const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 7, minute));
 const span = (from: number, to: number): Span => ({ startsAt: at(from), endsAt: at(to) });
@@ -56,5 +56,27 @@ describe('preemption', () => {
   it('a normal occurrence touching (not overlapping) a priority broadcast airs', () => {
     const plan = planPreemption([span(0, 10)], 'normal', 'all', [live('p', 10, 20, { priority: 'priority' })]);
     expect(plan.preemptedBy).toEqual([null]);
+  });
+});
+
+describe('one broadcast at a time', () => {
+  const minutes = 60_000;
+
+  it('starts at once when nothing holds the speakers', () => {
+    expect(firstFreeStart([], at(0), 5 * minutes)).toEqual(at(0));
+    expect(firstFreeStart([span(10, 20)], at(0), 5 * minutes)).toEqual(at(0));
+    expect(firstFreeStart([span(0, 5)], at(5), 5 * minutes)).toEqual(at(5));
+  });
+
+  it('waits for the end of what it overlaps, then for whatever queued behind it', () => {
+    expect(firstFreeStart([span(0, 10)], at(3), 5 * minutes)).toEqual(at(10));
+    expect(firstFreeStart([span(0, 10), span(10, 14)], at(3), 5 * minutes)).toEqual(at(14));
+    // Partial overlaps: the latest end among the broadcasts in its way.
+    expect(firstFreeStart([span(0, 10), span(2, 12)], at(3), 5 * minutes)).toEqual(at(12));
+  });
+
+  it('takes a gap long enough, not one too short', () => {
+    expect(firstFreeStart([span(0, 10), span(20, 30)], at(3), 5 * minutes)).toEqual(at(10));
+    expect(firstFreeStart([span(0, 10), span(13, 30)], at(3), 5 * minutes)).toEqual(at(30));
   });
 });

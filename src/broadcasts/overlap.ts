@@ -60,3 +60,19 @@ export function planPreemption(spans: readonly Span[], priority: Priority, targe
   });
   return { preemptedBy, overridden };
 }
+
+/**
+ * A speaker plays one broadcast at a time (SPEC §14): the earliest start at or after `from` where a
+ * broadcast lasting `lengthMs` overlaps none of `busy` (what already holds its speakers). Each clash
+ * moves the start to the latest end among the spans it overlaps, so the answer is the end of the last
+ * broadcast it had to wait for, or `from` itself when nothing is in the way.
+ */
+export function firstFreeStart(busy: readonly Span[], from: Date, lengthMs: number): Date {
+  let start = from.getTime();
+  for (;;) {
+    const candidate = { startsAt: new Date(start), endsAt: new Date(start + lengthMs) };
+    const clashes = busy.filter((other) => overlaps(candidate, other));
+    if (!clashes.length) return candidate.startsAt;
+    start = Math.max(...clashes.map((other) => other.endsAt.getTime()));
+  }
+}

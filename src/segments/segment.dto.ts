@@ -3,8 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsInstant, iso } from '../common/iso.js';
 import { PageQuery } from '../common/pagination.js';
-import { SEGMENT_STATUSES, SegmentEntity, type SegmentSource, type SegmentStatus } from './segment.entity.js';
+import { PageOf } from '../openapi/page.dto.js';
 import { SpeechTextFields } from '../speech/speech.dto.js';
+import { SEGMENT_SOURCES, SEGMENT_STATUSES, SegmentEntity, type SegmentSource, type SegmentStatus } from './segment.entity.js';
 
 /** The text fields of a multipart upload (the audio itself is the `file` field). */
 export class UploadSegmentFields {
@@ -43,7 +44,7 @@ export class SpeechSegmentDto extends SpeechTextFields {
 }
 
 export class ListSegmentsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: SEGMENT_STATUSES }) @IsOptional() @IsIn(SEGMENT_STATUSES, { message: `status must be one of ${SEGMENT_STATUSES.join(', ')}` })
+  @ApiPropertyOptional({ enum: SEGMENT_STATUSES, enumName: 'SegmentStatus' }) @IsOptional() @IsIn(SEGMENT_STATUSES, { message: `status must be one of ${SEGMENT_STATUSES.join(', ')}` })
   status?: SegmentStatus;
 
   @ApiPropertyOptional({ example: 'social-insurance' }) @IsOptional() @IsString() @Length(1, 100)
@@ -52,41 +53,53 @@ export class ListSegmentsQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'hmn' }) @IsOptional() @IsString() @Length(1, 35)
   language?: string;
 
-  @ApiPropertyOptional({ description: 'only approved (true) or unapproved (false) segments' })
+  @ApiPropertyOptional({ type: Boolean, description: 'only approved (true) or unapproved (false) segments' })
   @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean({ message: 'approved must be true or false' })
   approved?: boolean;
 }
 
 export class SegmentDto {
+  @ApiProperty({ format: 'uuid' })
   id: string;
+  @ApiProperty()
   title: string;
+  @ApiProperty({ example: 'social-insurance' })
   topic: string;
+  @ApiProperty({ example: 'vi' })
   language: string;
+  @ApiProperty({ enum: SEGMENT_STATUSES, enumName: 'SegmentStatus' })
   status: SegmentStatus;
-  /** Why processing failed, in words for the uploader. */
+  @ApiProperty({ type: String, nullable: true, description: 'why processing failed, in words for the uploader' })
   error: string | null;
-  /** Duration of the broadcast rendition. */
+  @ApiProperty({ type: Number, nullable: true, description: 'duration of the broadcast rendition' })
   durationSec: number | null;
-  /** Integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS. */
+  @ApiProperty({ type: Number, nullable: true, description: 'integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS' })
   loudnessLufs: number | null;
-  /** sha256 of the uploaded source file (of the voice and text for speech): the duplicate key. */
+  @ApiProperty({ description: 'sha256 of the uploaded source file (of the voice and text for a spoken bulletin): the duplicate key' })
   sha256: string;
-  /** `upload`, or `speech` for a bulletin typed as text. */
+  @ApiProperty({ enum: SEGMENT_SOURCES, enumName: 'SegmentSource', description: '`upload`, or `speech` for a bulletin typed as text (SPEC §10)' })
   source: SegmentSource;
-  /** A spoken bulletin's text as written (null for uploads). */
+  @ApiProperty({ type: String, nullable: true, description: "a spoken bulletin's text as written (null for uploads)" })
   text: string | null;
-  /** The voice that reads it. */
+  @ApiProperty({ type: String, nullable: true, description: 'the voice that reads it (GET /speech/voices)' })
   voice: string | null;
-  /** The text exactly as the voice reads it. */
+  @ApiProperty({ type: String, nullable: true, description: 'the text exactly as the voice reads it' })
   spokenText: string | null;
+  @ApiProperty()
   approved: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   validFrom: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   validUntil: string | null;
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
-  /** The uploader's area: the segment serves its whole subtree (null: uploaded by an admin without an area, serves everywhere). */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "the uploader's area: the segment serves its whole subtree (null: uploaded by an admin without an area, serves everywhere)" })
   areaId: string | null;
+  @ApiProperty({ description: 'the uploaded file name' })
   originalName: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   approvedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   retiredAt: string | null;
 
   static of(segment: SegmentEntity): SegmentDto {
@@ -115,3 +128,5 @@ export class SegmentDto {
     };
   }
 }
+
+export class SegmentPageDto extends PageOf(SegmentDto) {}

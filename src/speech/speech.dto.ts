@@ -26,9 +26,9 @@ export class SpeechTextFields {
 export class SpeechPreviewDto extends SpeechTextFields {}
 
 export class SpeechPreviewResult {
-  /** The text exactly as it will be read. */
+  @ApiProperty({ description: 'the text exactly as it will be read' })
   spokenText: string;
-  /** The voice that would read it. */
+  @ApiProperty({ example: 'vi', description: 'the voice that would read it' })
   voice: string;
 }
 
@@ -36,5 +36,11 @@ export class VoiceDto implements Voice {
   @ApiProperty({ example: 'vi-vn-x-south' }) id: string;
   @ApiProperty({ example: 'vi' }) language: string;
   @ApiProperty({ example: 'Vietnamese (Southern)' }) name: string;
-  @ApiProperty({ enum: ['espeak-ng', 'command'] }) engine: Voice['engine'];
+  @ApiProperty({ enum: ['espeak-ng', 'command'], enumName: 'SpeechEngine', description: 'the built-in espeak-ng, or the engine of LOA_TTS_COMMAND' })
+  engine: Voice['engine'];
+}
+
+export class VoiceListDto {
+  @ApiProperty({ type: [VoiceDto] })
+  items: VoiceDto[];
 }

@@ -2,6 +2,7 @@ import type { FunctionComponent } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LangSwitch, Loading, ErrorText } from './components/ui';
 import { WorkspaceContext } from './context';
+import { api } from './api';
 import { getAll } from './hooks';
 import { I18nContext, initialLang, storeLang, translator, useI18n, type Lang } from './i18n';
 import { AuditPage } from './pages/audit';
@@ -47,7 +48,7 @@ function Console({ session }: { session: Session }) {
   const [areasError, setAreasError] = useState<unknown>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => {
-    getAll<Area>('/areas').then(setAreas, setAreasError);
+    getAll((page) => api.GET('/api/v1/areas', { params: { query: page } })).then(setAreas, setAreasError);
   }, []);
 
   const pages = PAGES.filter((page) => page.allowed(user.role));
