@@ -84,6 +84,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the official administrative units (34 provinces, 3,321 communes and wards, 2025)
+         * @description Starts the import as a job and answers it at once; follow it with GET /areas/imports/{id}. While one import is waiting or running, starting another answers that one. Idempotent: a second run adds nothing and renames what the official list renamed.
+         */
+        post: operations["AreaImport_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress and outcome of an import (kept for a day after it ends) */
+        get: operations["AreaImport_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas": {
         parameters: {
             query?: never;
@@ -607,6 +644,50 @@ export interface components {
             /** @description send as `Authorization: Bearer <accessToken>` */
             accessToken: string;
             user: components["schemas"]["UserDto"];
+        };
+        StartAreaImportDto: {
+            /**
+             * @description official code of one province to load; all 34 when absent
+             * @example 15
+             */
+            province?: string;
+        };
+        /** @enum {string} */
+        AreaImportState: "waiting" | "active" | "completed" | "failed";
+        AreaImportProgressDto: {
+            provincesDone: number;
+            provincesTotal: number;
+            communesDone: number;
+            communesTotal: number;
+        };
+        AreaImportCountsDto: {
+            added: number;
+            renamed: number;
+            unchanged: number;
+        };
+        AreaImportSkipDto: {
+            code: string;
+            reason: string;
+        };
+        AreaImportResultDto: {
+            provinces: components["schemas"]["AreaImportCountsDto"];
+            communes: components["schemas"]["AreaImportCountsDto"];
+            /** @description official codes already used by an area of another kind: left alone */
+            skipped: components["schemas"]["AreaImportSkipDto"][];
+        };
+        AreaImportDto: {
+            /** Format: uuid */
+            id: string;
+            state: components["schemas"]["AreaImportState"];
+            /** @description the one province loaded, or null for the whole country */
+            province: string | null;
+            progress: components["schemas"]["AreaImportProgressDto"] | null;
+            result: components["schemas"]["AreaImportResultDto"] | null;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         /** @enum {string} */
         AreaKind: "province" | "district" | "commune";
@@ -1495,6 +1576,131 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AreaImport_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartAreaImportDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaImportDto"];
+                };
+            };
+            /** @description no official province has that code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AreaImport_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaImportDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
