@@ -5,6 +5,7 @@ import { WorkspaceContext } from './context';
 import { api } from './api';
 import { getAll } from './hooks';
 import { I18nContext, initialLang, storeLang, translator, useI18n, type Lang } from './i18n';
+import { AreasPage } from './pages/areas';
 import { AuditPage } from './pages/audit';
 import { BroadcastsPage } from './pages/broadcasts';
 import { EmergencyPage } from './pages/emergency';
@@ -25,6 +26,7 @@ const PAGE_VIEWS: Record<PageName, FunctionComponent> = {
   broadcasts: BroadcastsPage,
   reports: ReportsPage,
   audit: AuditPage,
+  areas: AreasPage,
   emergency: EmergencyPage,
 };
 
@@ -47,9 +49,8 @@ function Console({ session }: { session: Session }) {
   const [areas, setAreas] = useState<Area[] | null>(null);
   const [areasError, setAreasError] = useState<unknown>(null);
   const [menuOpen, setMenuOpen] = useState(false);
-  useEffect(() => {
-    getAll((page) => api.GET('/api/v1/areas', { params: { query: page } })).then(setAreas, setAreasError);
-  }, []);
+  const loadAreas = () => getAll((page) => api.GET('/api/v1/areas', { params: { query: page } })).then(setAreas, setAreasError);
+  useEffect(() => void loadAreas(), []);
 
   const pages = PAGES.filter((page) => page.allowed(user.role));
   const current = pages.find((page) => path === page.path || path.startsWith(`${page.path}/`));
@@ -63,7 +64,7 @@ function Console({ session }: { session: Session }) {
 
   const View = current ? PAGE_VIEWS[current.name] : null;
   return (
-    <WorkspaceContext.Provider value={areas ? { user, areas } : null}>
+    <WorkspaceContext.Provider value={areas ? { user, areas, reloadAreas: loadAreas } : null}>
       <a class="skip-link" href="#main">{t('common.skipToContent')}</a>
       <header class="topbar">
         <a class="brand" href="/" onClick={(e) => (e.preventDefault(), navigate(homePath(user.role)))}>

@@ -7,6 +7,7 @@ import type { Schemas } from '../../open-api/typescript-sdk/src/index';
 export type User = Schemas['UserDto'];
 export type Role = Schemas['Role'];
 export type Area = Schemas['AreaDto'];
+export type AreaImport = Schemas['AreaImportDto'];
 export type Speaker = Schemas['SpeakerDto'];
 export type NewSpeaker = Schemas['NewSpeakerDto'];
 export type Segment = Schemas['SegmentDto'];

@@ -84,6 +84,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the official administrative units (34 provinces, 3,321 communes and wards, 2025)
+         * @description Starts the import as a job and answers it at once; follow it with GET /areas/imports/{id}. While one import is waiting or running, starting another answers that one. Idempotent: a second run adds nothing and renames what the official list renamed.
+         */
+        post: operations["AreaImport_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress and outcome of an import (kept for a day after it ends) */
+        get: operations["AreaImport_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas": {
         parameters: {
             query?: never;
@@ -190,6 +227,22 @@ export interface paths {
         get: operations["Segments_list"];
         put?: never;
         post: operations["Segments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/speech": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Segments_speech"];
         delete?: never;
         options?: never;
         head?: never;
@@ -436,6 +489,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/speech/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Speech_voices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Speech_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/preview/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Speech_previewAudio"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -543,6 +644,50 @@ export interface components {
             /** @description send as `Authorization: Bearer <accessToken>` */
             accessToken: string;
             user: components["schemas"]["UserDto"];
+        };
+        StartAreaImportDto: {
+            /**
+             * @description official code of one province to load; all 34 when absent
+             * @example 15
+             */
+            province?: string;
+        };
+        /** @enum {string} */
+        AreaImportState: "waiting" | "active" | "completed" | "failed";
+        AreaImportProgressDto: {
+            provincesDone: number;
+            provincesTotal: number;
+            communesDone: number;
+            communesTotal: number;
+        };
+        AreaImportCountsDto: {
+            added: number;
+            renamed: number;
+            unchanged: number;
+        };
+        AreaImportSkipDto: {
+            code: string;
+            reason: string;
+        };
+        AreaImportResultDto: {
+            provinces: components["schemas"]["AreaImportCountsDto"];
+            communes: components["schemas"]["AreaImportCountsDto"];
+            /** @description official codes already used by an area of another kind: left alone */
+            skipped: components["schemas"]["AreaImportSkipDto"][];
+        };
+        AreaImportDto: {
+            /** Format: uuid */
+            id: string;
+            state: components["schemas"]["AreaImportState"];
+            /** @description the one province loaded, or null for the whole country */
+            province: string | null;
+            progress: components["schemas"]["AreaImportProgressDto"] | null;
+            result: components["schemas"]["AreaImportResultDto"] | null;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         /** @enum {string} */
         AreaKind: "province" | "district" | "commune";
@@ -674,6 +819,11 @@ export interface components {
         };
         /** @enum {string} */
         SegmentStatus: "processing" | "ready" | "failed" | "retired";
+        /**
+         * @description `upload`, or `speech` for a bulletin typed as text (SPEC §10)
+         * @enum {string}
+         */
+        SegmentSource: "upload" | "speech";
         SegmentDto: {
             /** Format: uuid */
             id: string;
@@ -689,8 +839,16 @@ export interface components {
             durationSec: number | null;
             /** @description integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS */
             loudnessLufs: number | null;
-            /** @description sha256 of the uploaded source file: the duplicate key */
+            /** @description sha256 of the uploaded source file (of the voice and text for a spoken bulletin): the duplicate key */
             sha256: string;
+            /** @description `upload`, or `speech` for a bulletin typed as text (SPEC §10) */
+            source: components["schemas"]["SegmentSource"];
+            /** @description a spoken bulletin's text as written (null for uploads) */
+            text: string | null;
+            /** @description the voice that reads it (GET /speech/voices) */
+            voice: string | null;
+            /** @description the text exactly as the voice reads it */
+            spokenText: string | null;
             approved: boolean;
             /** Format: date-time */
             validFrom: string | null;
@@ -709,6 +867,37 @@ export interface components {
             approvedAt: string | null;
             /** Format: date-time */
             retiredAt: string | null;
+        };
+        SpeechSegmentDto: {
+            /** @example Từ ngày 01/7/2025, mức đóng BHXH tự nguyện thấp nhất là 330.000 đồng/tháng. */
+            text: string;
+            /**
+             * @description a language with a voice (GET /speech/voices)
+             * @example vi
+             */
+            language: string;
+            /**
+             * @description a voice id from GET /speech/voices; default: the language's first voice
+             * @example vi-vn-x-south
+             */
+            voice?: string;
+            /** @example Mức đóng BHXH tự nguyện từ 01/7/2025 */
+            title: string;
+            /**
+             * @description free tag, used to group reports
+             * @example social-insurance
+             */
+            topic: string;
+            /**
+             * @description not to be aired before
+             * @example 2025-07-01T00:00:00+07:00
+             */
+            validFrom?: string;
+            /**
+             * @description announces a policy that changes then: must stop airing
+             * @example 2025-12-31T23:59:59+07:00
+             */
+            validUntil?: string;
         };
         SegmentPageDto: {
             items: components["schemas"]["SegmentDto"][];
@@ -1076,6 +1265,47 @@ export interface components {
                 };
             };
         };
+        /**
+         * @description the built-in espeak-ng, or the engine of LOA_TTS_COMMAND
+         * @enum {string}
+         */
+        SpeechEngine: "espeak-ng" | "command";
+        VoiceDto: {
+            /** @example vi-vn-x-south */
+            id: string;
+            /** @example vi */
+            language: string;
+            /** @example Vietnamese (Southern) */
+            name: string;
+            /** @description the built-in espeak-ng, or the engine of LOA_TTS_COMMAND */
+            engine: components["schemas"]["SpeechEngine"];
+        };
+        VoiceListDto: {
+            items: components["schemas"]["VoiceDto"][];
+        };
+        SpeechPreviewDto: {
+            /** @example Từ ngày 01/7/2025, mức đóng BHXH tự nguyện thấp nhất là 330.000 đồng/tháng. */
+            text: string;
+            /**
+             * @description a language with a voice (GET /speech/voices)
+             * @example vi
+             */
+            language: string;
+            /**
+             * @description a voice id from GET /speech/voices; default: the language's first voice
+             * @example vi-vn-x-south
+             */
+            voice?: string;
+        };
+        SpeechPreviewResult: {
+            /** @description the text exactly as it will be read */
+            spokenText: string;
+            /**
+             * @description the voice that would read it
+             * @example vi
+             */
+            voice: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1346,6 +1576,131 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AreaImport_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartAreaImportDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaImportDto"];
+                };
+            };
+            /** @description no official province has that code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AreaImport_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaImportDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2099,6 +2454,84 @@ export interface operations {
                 };
             };
             /** @description not multipart/form-data, or not audio ffmpeg can read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Segments_speech: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeechSegmentDto"];
+            };
+        };
+        responses: {
+            /** @description stored with source speech; status processing while it is synthesised and transcoded */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the same text read by the same voice is already a live segment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3212,6 +3645,171 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+        };
+    };
+    Speech_voices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoiceListDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Speech_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeechPreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeechPreviewResult"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Speech_previewAudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeechPreviewDto"];
+            };
+        };
+        responses: {
+            /** @description the broadcast rendition it would get: mono 44.1 kHz MP3 at -16 LUFS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": string;
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
