@@ -38,7 +38,10 @@ describe('POST /broadcasts/:id/stop', () => {
       scheduledA: { ...communeA, status: 'scheduled' as const, startsAt: new Date(Date.now() + 60 * MINUTE), segments: [segment] },
       completedA: { ...communeA, status: 'completed' as const, startsAt: new Date(Date.now() - 60 * MINUTE), segments: [segment] },
     })) ids[name] = (await insertBroadcast(t, values)).id;
-    await insertDelivery(t, { broadcastId: ids.normalA, speakerId: a1.id, communeId: tree.communeA.id });
+    // Each on-air row gets its delivery, as dispatch leaves it (the dispatcher would fill in, or skip, one without).
+    const b1 = await createSpeaker(t, t.adminToken, tree.communeB.id);
+    for (const name of ['normalA', 'priorityA', 'emergencyA', 'provinceEmergency']) await insertDelivery(t, { broadcastId: ids[name], speakerId: a1.id, communeId: tree.communeA.id });
+    await insertDelivery(t, { broadcastId: ids.normalB, speakerId: b1.id, communeId: tree.communeB.id });
   });
   afterAll(() => t.close());
 

@@ -144,6 +144,8 @@ export class BroadcastsService {
   async stop(user: AuthUser, id: string): Promise<BroadcastDto> {
     const broadcast = await this.visible(user, id);
     forbiddenUnless(mayStop(user, broadcast), user.role === 'commune_operator' && broadcast.priority === 'emergency' ? 'an emergency broadcast can be stopped by district staff only' : 'this broadcast covers more than your area');
+    // Past its end it has stopped playing by itself: what is left is waiting for receipts, then its final status.
+    if (broadcast.status === 'on_air' && broadcast.endsAt <= this.clock.now()) throw new ConflictException('broadcast has already ended; it is waiting for receipts');
     const reason = `stopped by ${user.username}`;
     const moved = await this.transactions.run(async (manager) => {
       const stopped = await this.broadcasts.transition(manager, [id], ['on_air'], 'stopped', { reason });

@@ -26,7 +26,7 @@ export function BroadcastsPage() {
   const [stopError, setStopError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // The server decides (an operator's own commune, never an emergency): the button is only hidden where it would be refused.
-  const mayStop = (b: Broadcast) => b.status === 'on_air' && can.schedule(user.role) && !(user.role === 'commune_operator' && b.priority === 'emergency');
+  const mayStop = (b: Broadcast) => b.status === 'on_air' && Date.parse(b.endsAt) > Date.now() && can.schedule(user.role) && !(user.role === 'commune_operator' && b.priority === 'emergency');
   const stop = async () => {
     if (!stopping) return;
     setBusy(true);
