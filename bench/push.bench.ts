@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'loa-bench-push-'));
   const env: Record<string, string | undefined> = {
     ...process.env, DATABASE_URL: undefined, PORT: String(await freePort()), LOA_DATA_DIR: join(dir, 'data'), LOA_AUDIO_DIR: join(dir, 'audio'), LOA_ROLES: 'api',
-    LOA_QUEUE_PREFIX: `loa-bench-push-${randomBytes(4).toString('hex')}`, LOA_ADMIN_PASSWORD: ADMIN_PASSWORD, LOA_LOG_LEVEL: 'warn', LOA_LOG_FORMAT: 'text',
+    LOA_QUEUE_PREFIX: `loa-bench-push-${randomBytes(4).toString('hex')}`, LOA_ADMIN_PASSWORD: ADMIN_PASSWORD, LOA_LOG_LEVEL: 'log', LOA_LOG_FORMAT: 'text',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/3',
   };
   const url = `http://127.0.0.1:${env.PORT}`;
@@ -192,7 +192,7 @@ function startPollers(url: string, tokens: string[], periodMs: number) {
 
 async function memory(server: PushServer, url: string): Promise<{ rss: number; heap: number }> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
-  const heap = Number(/^nodejs_heap_size_used_bytes (\d+(\.\d+)?)/m.exec(metrics)?.[1] ?? NaN);
+  const heap = Number(/^loa_nodejs_heap_size_used_bytes (\d+(\.\d+)?)/m.exec(metrics)?.[1] ?? NaN);
   return { rss: server.rssBytes(), heap };
 }
 

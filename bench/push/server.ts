@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** The built server, as `npm start` runs it (`npm run build` first): its assets (speech lexicons) sit beside it. */
+const MAIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'src', 'main.js');
 
 /**
  * The api process of the push bench (role `api`, SQLite), started on a fixed port so that it can be
@@ -17,13 +20,17 @@ export class PushServer {
 
   /** Starts it and resolves once it listens. */
   async start(): Promise<void> {
-    const child = (this.child = spawn(process.execPath, [join(import.meta.dirname, 'serve.js')], { env: this.env, stdio: ['ignore', 'pipe', 'inherit'] }));
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+    const child = (this.child = spawn(process.execPath, [MAIN], { env: this.env, stdio: ['ignore', 'pipe', 'inherit'] }));
     await new Promise<void>((resolve, reject) => {
       let seen = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      const listening = (chunk: Buffer) => {
         seen += chunk.toString();
-        if (seen.includes('LISTENING')) resolve();
-      });
+        if (!seen.includes('listening on')) return;
+        child.stdout!.off('data', listening).resume();
+        resolve();
+      };
+      child.stdout!.on('data', listening);
       child.once('exit', (code) => reject(new Error(`push bench server exited with ${code} before listening`)));
     });
   }
