@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AreasModule } from './areas/areas.module.js';
 import { AreasWorkerModule } from './areas/areas-worker.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         BroadcastsModule,
         SchedulesModule,
         DeviceModule,
+        AlertsModule,
         OpsModule,
         ConsoleModule,
         ...workers,
