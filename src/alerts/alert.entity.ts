@@ -2,12 +2,12 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn } from '../database/columns.js';
 
 /**
- * What became of an alert: `on_air` (an emergency playing, or waiting for its turn), `scheduled` (a
+ * What became of an alert: `receiving` (its audio is being made, for about a second), `on_air` (an emergency playing, or waiting for its turn), `scheduled` (a
  * priority broadcast at its onset), `not_aired` (Exercise, Test, System, Ack, Error: stored, never
  * aired), `cancel` (a Cancel message: it stopped what it references); later `replaced` (by an
  * Update), `cancelled` (by a Cancel) or `stopped` (by a person).
  */
-export const ALERT_OUTCOMES = ['on_air', 'scheduled', 'not_aired', 'cancel', 'replaced', 'cancelled', 'stopped'] as const;
+export const ALERT_OUTCOMES = ['receiving', 'on_air', 'scheduled', 'not_aired', 'cancel', 'replaced', 'cancelled', 'stopped'] as const;
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
 /** One CAP 1.2 message received (SPEC §11), identified by sender + identifier. */

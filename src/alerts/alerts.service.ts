@@ -101,7 +101,7 @@ export class AlertsService {
       id: newId(), sender: cap.sender, identifier: cap.identifier, sent: cap.sent, status: cap.status, msgType: cap.msgType, scope: cap.scope,
       references: cap.references.map((r) => `${r.sender},${r.identifier},${r.sent}`), event: info?.event ?? null, headline: info?.headline ?? null,
       language: info?.language ?? null, urgency: info?.urgency ?? null, severity: info?.severity ?? null, onset: info?.onset ?? null, expires: info?.expires ?? null,
-      areaIds: areas.map((a) => a.id), broadcastIds: [], segmentIds: [], outcome: 'not_aired', reason: null, via: caller.via, receivedBy: caller.user?.id ?? null,
+      areaIds: areas.map((a) => a.id), broadcastIds: [], segmentIds: [], outcome: 'receiving', reason: null, via: caller.via, receivedBy: caller.user?.id ?? null,
       receivedAt: now, xml,
     };
     try {

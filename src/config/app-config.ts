@@ -122,7 +122,7 @@ export class AppConfig {
   LOA_CAP_FEEDS: string[] = [];
 
   /** Seconds between two polls of LOA_CAP_FEEDS. */
-  @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   LOA_CAP_FEED_INTERVAL_SEC = 30;
 
   /** Failed logins allowed per client address per minute. */

@@ -1269,7 +1269,7 @@ export interface components {
             duplicates: number;
         };
         /** @enum {string} */
-        AlertOutcome: "on_air" | "scheduled" | "not_aired" | "cancel" | "replaced" | "cancelled" | "stopped";
+        AlertOutcome: "receiving" | "on_air" | "scheduled" | "not_aired" | "cancel" | "replaced" | "cancelled" | "stopped";
         AlertDto: {
             /** Format: uuid */
             id: string;
