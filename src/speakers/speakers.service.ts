@@ -37,7 +37,9 @@ export class SpeakersService {
 
   async list(user: AuthUser, query: ListSpeakersQuery): Promise<Page<SpeakerDto>> {
     if (query.communeId) notFoundUnless(await this.isAreaVisible(user, query.communeId), 'commune');
-    const [rows, total] = await this.speakers.list({ pathPrefix: user.areaPath, communeId: query.communeId, limit: query.limit, offset: query.offset });
+    const seenSince = new Date(this.clock.now().getTime() - this.config.LOA_SPEAKER_OFFLINE_SEC * 1000);
+    const online = query.online === undefined ? undefined : { online: query.online === 'true', seenSince };
+    const [rows, total] = await this.speakers.list({ pathPrefix: user.areaPath, communeId: query.communeId, q: query.q, online, limit: query.limit, offset: query.offset });
     return { items: rows.map((s) => this.toDto(s)), total };
   }
 
@@ -53,6 +55,7 @@ export class SpeakersService {
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.location !== undefined) changes.location = dto.location;
     if (dto.communeId !== undefined) changes.communeId = dto.communeId;
+    if (!Object.keys(changes).length) return this.toDto(speaker);
     await this.speakers.update(id, changes);
     if (changes.communeId) this.auth.forgetDevice(id);
     const action = changes.communeId && changes.communeId !== speaker.communeId ? 'speaker.move' : 'speaker.update';

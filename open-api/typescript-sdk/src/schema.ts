@@ -2168,6 +2168,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 communeId?: string;
+                /** @description part of the name or location (letter case ignored) */
+                q?: string;
+                /** @description only receivers seen within LOA_SPEAKER_OFFLINE_SEC (true), or only the others (false) */
+                online?: "true" | "false";
             };
             header?: never;
             path?: never;
