@@ -1731,6 +1731,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     AreaImport_start: {
@@ -1899,6 +1908,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2017,6 +2035,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2205,6 +2232,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2315,6 +2351,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2507,6 +2552,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2731,6 +2785,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2931,6 +2994,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3065,6 +3137,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3106,6 +3187,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3164,6 +3254,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3207,6 +3306,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3332,6 +3440,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3540,6 +3657,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3571,6 +3697,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3637,6 +3772,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3716,6 +3860,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4075,6 +4228,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
