@@ -43,7 +43,7 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, redisUrl), adapter, { logger });
   app.enableShutdownHooks();
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
-  installXmlBodies(app.getHttpAdapter().getInstance(), config.LOA_ALERT_MAX_MB);
+  installXmlBodies(app.getHttpAdapter().getInstance(), config.LOA_ALERT_MAX_MB, [`/${API_PREFIX}/alerts`]);
   await registerLoginRateLimit(app, config.LOA_LOGIN_LIMIT_PER_MIN);
   await mountQueueDashboard(app);
   prefixRoutes(app);
