@@ -19,7 +19,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { MediaRepository } from '../src/media/media.repository.js';
 import { SpeechService } from '../src/speech/speech.service.js';
-import { deleteRedisPrefix } from '../test/helpers/app.js';
+import { Redis } from 'ioredis';
 import { probeCli } from '../test/helpers/audio.js';
 import { runWhenMain } from './direct.js';
 
@@ -59,7 +59,8 @@ export async function run(): Promise<void> {
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
   const call = async (path: string, init: RequestInit & { token?: string } = {}) => {
     const response = await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) } });
-    const body = await response.json();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bench reads a few known fields of the API's answers
+    const body = (await response.json()) as any;
     if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${JSON.stringify(body)}`);
     return body;
   };
@@ -103,9 +104,19 @@ export async function run(): Promise<void> {
   }
 }
 
+async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function postAlert(base: string, token: string, xml: string): Promise<{ broadcastIds: string[] }> {
   const response = await fetch(`${base}/alerts`, { method: 'POST', headers: { 'content-type': 'application/cap+xml', authorization: `Bearer ${token}` }, body: xml });
-  const body = await response.json();
+  const body = (await response.json()) as { broadcastIds: string[] };
   if (response.status !== 201) throw new Error(`POST /alerts: ${response.status} ${JSON.stringify(body)}`);
   return body;
 }
