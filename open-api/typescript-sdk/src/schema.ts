@@ -2195,7 +2195,7 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 communeId?: string;
-                /** @description part of the name or location (letter case ignored) */
+                /** @description part of the name or location (letter case and Vietnamese marks ignored: thon dong finds Thôn Đông) */
                 q?: string;
                 /** @description only receivers seen within LOA_SPEAKER_OFFLINE_SEC (true), or only the others (false) */
                 online?: "true" | "false";
