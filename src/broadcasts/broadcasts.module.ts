@@ -10,6 +10,8 @@ import { Dispatcher } from './dispatcher.js';
 import { Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
 import { BroadcastTurns } from './turns.js';
+import { CutIns } from './cut-ins.js';
+import { BroadcastWithdrawals } from './withdrawals.js';
 
 /**
  * Broadcasts and their deliveries. DeliveriesRepository is the only writer of deliveries (the device
@@ -18,7 +20,7 @@ import { BroadcastTurns } from './turns.js';
 @Module({
   imports: [SpeakersModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
-  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
+  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
+  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

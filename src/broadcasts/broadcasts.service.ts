@@ -117,10 +117,10 @@ export class BroadcastsService {
       return { broadcast, waitsFor: turn.after.map((b) => b.id), targeted: waits ? 0 : targets.length, scheduled, cutOff };
     });
     const { broadcast } = outcome;
-    if (broadcast.status === 'scheduled') await this.jobs.dispatchAt([broadcast.startsAt]);
-    else await this.jobs.finaliseAfter([broadcast.endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     this.notifier.announce([broadcast]);
     this.notifier.withdraw([...outcome.scheduled, ...outcome.cutOff]);
+    if (broadcast.status === 'scheduled') await this.jobs.dispatchAt([broadcast.startsAt]);
+    else await this.jobs.finaliseAfter([broadcast.endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     const kept = await this.broadcasts.startsStillScheduled(outcome.scheduled.map((b) => b.startsAt));
     await this.jobs.dropDispatch(outcome.scheduled.map((b) => b.startsAt).filter((at) => !kept.has(at.getTime())));
     await this.audit.record({

@@ -59,6 +59,7 @@ export const en: Record<keyof typeof vi, string> = {
   'role.district_staff': 'District staff',
   'role.commune_operator': 'Commune operator',
   'role.auditor': 'Auditor',
+  'role.alert_source': 'Alert source (machine account)',
 
   'status.processing': 'Processing',
   'status.ready': 'Ready',
