@@ -11,7 +11,6 @@ import { UsersService } from './users/users.service.js';
 import { resolveRedisUrl } from './queue/redis.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { mountQueueDashboard } from './ops/queue-dashboard.js';
-import { registerLoginRateLimit } from './auth/login-rate-limit.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -38,7 +37,6 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, redisUrl), adapter, { logger });
   app.enableShutdownHooks();
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
-  await registerLoginRateLimit(app, config.LOA_LOGIN_LIMIT_PER_MIN);
   await mountQueueDashboard(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(validationPipe());

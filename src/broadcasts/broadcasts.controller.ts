@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
+import { EMERGENCY_ROLES } from '../users/user.entity.js';
 import { EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
@@ -13,7 +14,7 @@ export class BroadcastsController {
   constructor(private readonly broadcasts: BroadcastsService) {}
 
   @Post('emergency')
-  @Roles('admin', 'district_staff')
+  @Roles(...EMERGENCY_ROLES)
   emergency(@CurrentUser() user: AuthUser, @Body() dto: EmergencyBroadcastDto) {
     return this.broadcasts.emergency(user, dto);
   }

@@ -1,11 +1,15 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const PROCESS_ROLES = ['api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : value;
+};
 
 /**
  * Every environment variable Loa reads, with its default. Validated once at start-up so a
@@ -64,11 +68,18 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 14)
   LOA_DEVICE_LOOKAHEAD_HOURS = 24;
 
-  /** Failed logins allowed per client address per minute. */
+  /**
+   * Failed password (or one-time code) checks allowed per minute, counted apart per client address and
+   * per username, over every place that checks one (login, queue dashboard, password change, TOTP).
+   */
   @Transform(toInt) @IsInt() @Min(1)
   LOA_LOGIN_LIMIT_PER_MIN = 10;
 
-  @IsOptional() @IsString() @MinLength(8, { message: 'LOA_ADMIN_PASSWORD must be at least 8 characters' })
+  /** Users of the roles that can start an emergency must sign in with a one-time code (TOTP). */
+  @Transform(toBool) @IsBoolean({ message: 'LOA_REQUIRE_TOTP must be true or false' })
+  LOA_REQUIRE_TOTP = false;
+
+  @IsOptional() @IsString() @MinLength(10, { message: 'LOA_ADMIN_PASSWORD must be at least 10 characters' })
   LOA_ADMIN_PASSWORD?: string;
 
   @IsOptional() @IsString() @MinLength(32, { message: 'LOA_JWT_SECRET must be at least 32 characters' })

@@ -1,12 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-policy.js';
 import { ROLES, UserEntity, type Role } from './user.entity.js';
+
+const PASSWORD_RULE = `at least ${MIN_PASSWORD_LENGTH} characters, not a common password`;
 
 export class CreateUserDto {
   @ApiProperty() @IsString() @Length(3, 64) @Matches(/^[a-z0-9_.-]+$/, { message: 'username may hold lower-case letters, digits and _.- only' })
   username: string;
 
-  @ApiProperty({ minLength: 8 }) @IsString() @Length(8, 200)
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, description: PASSWORD_RULE }) @IsString() @Length(1, MAX_PASSWORD_LENGTH)
   password: string;
 
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES)
@@ -16,13 +19,41 @@ export class CreateUserDto {
   areaId?: string;
 }
 
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null only for admins (no area: everywhere)' })
+  @ValidateIf((_, value) => value !== undefined && value !== null) @IsUUID('all', { message: 'areaId must be a UUID or null' })
+  areaId?: string | null;
+
+  @ApiPropertyOptional({ description: 'a disabled user cannot sign in and its tokens stop working; false enables it again' })
+  @IsOptional() @IsBoolean({ message: 'disabled must be true or false' })
+  disabled?: boolean;
+}
+
+export class SetPasswordDto {
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, description: PASSWORD_RULE }) @IsString() @Length(1, MAX_PASSWORD_LENGTH)
+  password: string;
+}
+
 export class UserDto {
   id: string;
   username: string;
   role: Role;
   areaId: string | null;
+  /** Disabled users cannot sign in; they stay for the audit trail. */
+  disabled: boolean;
+  /** Signs in with a one-time code (TOTP) besides the password. */
+  totpEnabled: boolean;
 
   static of(user: UserEntity): UserDto {
-    return { id: user.id, username: user.username, role: user.role, areaId: user.areaId };
+    return { id: user.id, username: user.username, role: user.role, areaId: user.areaId, disabled: user.disabled, totpEnabled: !!user.totpEnabledAt };
   }
+}
+
+/** The signed-in user, as login and /auth/me show it. */
+export class SessionUserDto extends UserDto {
+  /** LOA_REQUIRE_TOTP is on, the role needs a second factor and none is enrolled: only enrolment (and /auth/me, /auth/password) works until it is. */
+  mustEnrolTotp: boolean;
 }
