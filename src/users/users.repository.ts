@@ -28,9 +28,12 @@ export class UsersRepository {
     return this.users.count();
   }
 
-  /** Admins that can still sign in, other than `exceptId`: the last one may not be disabled or demoted. */
-  countActiveAdmins(exceptId: string) {
-    return this.users.createQueryBuilder('u').where('u.role = :admin AND u.disabled = :no AND u.id <> :exceptId', { admin: 'admin' satisfies Role, no: false, exceptId }).getCount();
+  /** Admins of everywhere (no area) that can still sign in, other than `exceptId`: the last one may not go. */
+  countActiveAdminsOfEverywhere(exceptId: string) {
+    return this.users
+      .createQueryBuilder('u')
+      .where('u.role = :admin AND u.disabled = :no AND u.areaId IS NULL AND u.id <> :exceptId', { admin: 'admin' satisfies Role, no: false, exceptId })
+      .getCount();
   }
 
   async insert(user: NewUser): Promise<UserEntity> {

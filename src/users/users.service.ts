@@ -56,7 +56,8 @@ export class UsersService {
     const changed = { role: role !== user.role, areaId: areaId !== user.areaId, disabled: disabled !== user.disabled };
     if (!changed.role && !changed.areaId && !changed.disabled) return UserDto.of(user);
     if (changed.role || changed.areaId) await this.checkPlacement(caller, role, areaId);
-    if (user.role === 'admin' && !user.disabled && (role !== 'admin' || disabled)) await this.keepOneAdmin(user.id);
+    const adminOfEverywhere = (u: { role: string; areaId: string | null; disabled: boolean }) => u.role === 'admin' && !u.areaId && !u.disabled;
+    if (adminOfEverywhere(user) && !adminOfEverywhere({ role, areaId, disabled })) await this.keepOneAdmin(user.id);
 
     // Enabling again restores nothing a token could still carry: the disable revoked them all.
     const revokes = changed.role || changed.areaId || disabled;
@@ -125,7 +126,7 @@ export class UsersService {
   }
 
   private async keepOneAdmin(id: string): Promise<void> {
-    if ((await this.users.countActiveAdmins(id)) === 0) throw new ConflictException('the last active admin cannot be disabled or lose the admin role');
+    if ((await this.users.countActiveAdminsOfEverywhere(id)) === 0) throw new ConflictException('the last active admin without an area cannot be disabled, lose the admin role or be bound to an area');
   }
 
   private async acceptablePasswordHash(password: string, username: string): Promise<string> {
