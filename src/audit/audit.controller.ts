@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { AuditQuery } from './audit.dto.js';
@@ -14,6 +14,7 @@ export class AuditController {
   constructor(private readonly trail: AuditTrailService) {}
 
   @Get()
+  @ApiNotFoundResponse({ description: 'userId names nobody, or a user outside your area' })
   list(@CurrentUser() user: AuthUser, @Query() query: AuditQuery) {
     return this.trail.list(user, query);
   }

@@ -38,14 +38,12 @@ export class SetPasswordDto {
 }
 
 export class UserDto {
-  id: string;
-  username: string;
-  role: Role;
-  areaId: string | null;
-  /** Disabled users cannot sign in; they stay for the audit trail. */
-  disabled: boolean;
-  /** Signs in with a one-time code (TOTP) besides the password. */
-  totpEnabled: boolean;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() username: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: an admin of everywhere' }) areaId: string | null;
+  @ApiProperty({ description: 'disabled users cannot sign in; they stay for the audit trail' }) disabled: boolean;
+  @ApiProperty({ description: 'signs in with a one-time code (TOTP) besides the password' }) totpEnabled: boolean;
 
   static of(user: UserEntity): UserDto {
     return { id: user.id, username: user.username, role: user.role, areaId: user.areaId, disabled: user.disabled, totpEnabled: !!user.totpEnabledAt };
@@ -54,6 +52,6 @@ export class UserDto {
 
 /** The signed-in user, as login and /auth/me show it. */
 export class SessionUserDto extends UserDto {
-  /** LOA_REQUIRE_TOTP is on, the role needs a second factor and none is enrolled: only enrolment (and /auth/me, /auth/password) works until it is. */
+  @ApiProperty({ description: 'LOA_REQUIRE_TOTP binds this role and no second factor is on: until one is enrolled only GET /auth/me, POST /auth/password and the /auth/totp routes answer (others 403)' })
   mustEnrolTotp: boolean;
 }
