@@ -36,7 +36,7 @@ export default {
   // testTimeout is global in Jest (ignored inside projects); e2e suites start real apps and ffmpeg jobs.
   testTimeout: 120000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/receiver/src/**/*.spec.ts'] },
     { ...e2e, displayName: 'e2e-sqlite' },
     ...(postgres ? [{ ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/helpers/use-postgres.ts'] }] : []),
   ],

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AreasModule } from './areas/areas.module.js';
+import { AreasWorkerModule } from './areas/areas-worker.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BroadcastsModule } from './broadcasts/broadcasts.module.js';
@@ -24,7 +25,7 @@ import { UsersModule } from './users/users.module.js';
 export class AppModule {
   /** The whole application; queue workers and the scheduler tick join only in the `worker` role. */
   static forConfig(config: AppConfig, redisUrl: string): DynamicModule {
-    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule, SchedulerWorkerModule, ReportsWorkerModule] : [];
+    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule, SchedulerWorkerModule, ReportsWorkerModule, AreasWorkerModule] : [];
     return {
       module: AppModule,
       imports: [

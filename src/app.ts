@@ -1,7 +1,7 @@
 import { INestApplication, INestApplicationContext, Logger, LogLevel, ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { validationPipe } from './common/validation.js';
@@ -11,8 +11,12 @@ import { UsersService } from './users/users.service.js';
 import { resolveRedisUrl } from './queue/redis.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { mountQueueDashboard } from './ops/queue-dashboard.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 export const API_PREFIX = 'api/v1';
+
+/** Every route is under /api/v1 but the operations probes. */
+export const prefixRoutes = (app: INestApplication): void => void app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
 
 /** 1 MB of JSON: a full batch of 500 device receipts with their error texts fits. */
 const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -38,10 +42,9 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   app.enableShutdownHooks();
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   await mountQueueDashboard(app);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  prefixRoutes(app);
   app.useGlobalPipes(validationPipe());
-  const docs = new DocumentBuilder().setTitle('Loa API').setDescription('Grassroots loudspeaker broadcast scheduler').setVersion('1').addBearerAuth().build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   await app.get(UsersService).bootstrapAdmin(config.LOA_ADMIN_PASSWORD);

@@ -5,9 +5,9 @@ import { AudioStorage } from '../src/storage/audio-storage.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { ffmpegCli } from './helpers/audio.js';
 import { areaPath, deliveryOf, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
-import { areaTree, createSpeaker } from './helpers/fixtures.js';
+import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
 
-/** The receiver simulator (src/cli) against a real server: it must download, check, wait, play and report. */
+/** The receiver simulator (src/cli, on the receiver's protocol core) against a real server. */
 describe('receiver simulator', () => {
   let t: TestApp;
   let tree: Awaited<ReturnType<typeof areaTree>>;
@@ -20,18 +20,18 @@ describe('receiver simulator', () => {
   });
   afterAll(() => t.close());
 
-  /** A ready segment whose rendition is a real 3 s MP3; `wrongSha` makes the queue advertise a bad checksum. */
-  async function segmentWithAudio(wrongSha = false) {
+  /** A ready segment whose rendition is a real MP3; `wrongSha` makes the queue advertise a bad checksum. */
+  async function segmentWithAudio(seconds = 3, wrongSha = false) {
     const id = randomUUID();
     const path = t.app.get(AudioStorage).renditionPath(id);
-    await ffmpegCli(['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=3', '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3', path]);
+    await ffmpegCli(['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=660:duration=${seconds}`, '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3', path]);
     const sha = createHash('sha256').update(await readFile(path)).digest('hex');
-    return insertSegment(t, { id, areaId: tree.province.id, areaPath: await areaPath(t, tree.province.id), durationSec: 3, renditionSha256: wrongSha ? 'f'.repeat(64) : sha });
+    return insertSegment(t, { id, areaId: tree.province.id, areaPath: await areaPath(t, tree.province.id), durationSec: seconds, renditionSha256: wrongSha ? 'f'.repeat(64) : sha });
   }
 
   /** An on-air broadcast starting `inMs` from now, with a pending delivery for each speaker. */
-  async function broadcastFor(speakers: Array<{ id: string }>, segment: { id: string; durationSec: number | null }, inMs: number) {
-    const broadcast = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communePath, status: 'on_air', startsAt: new Date(Date.now() + inMs), segments: [segment], repeat: 2, gapSec: 1 });
+  async function broadcastFor(speakers: Array<{ id: string }>, segment: { id: string; durationSec: number | null }, inMs: number, repeat = 2) {
+    const broadcast = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communePath, status: 'on_air', startsAt: new Date(Date.now() + inMs), segments: [segment], repeat, gapSec: 1 });
     for (const s of speakers) await insertDelivery(t, { broadcastId: broadcast.id, speakerId: s.id, communeId: tree.communeA.id });
     return broadcast;
   }
@@ -40,16 +40,16 @@ describe('receiver simulator', () => {
     base: t.url, tokens, pollSec: 1, speed: 60, failRate: 0, offlineRate: 0, durationSec: 4, batch: 100, ...extra,
   });
 
-  it('plays on time and reports; offline receivers report late or never', async () => {
+  it('plays on time and reports; offline receivers play from their cache and report late or never', async () => {
     const speakers = [];
     for (let i = 0; i < 4; i++) speakers.push(await createSpeaker(t, t.adminToken, tree.communeA.id));
     const segment = await segmentWithAudio();
-    const broadcast = await broadcastFor(speakers, segment, 2000);
+    const broadcast = await broadcastFor(speakers, segment, 2500);
 
-    // The first half go offline after one poll: [0] comes back at the end, [1] never does.
-    const stats = await new ReceiverFleet(fleetOptions(speakers.map((s) => s.deviceToken), { offlineRate: 0.5 })).run();
+    // The first half lose the network once their audio is cached: [0] comes back at the end, [1] never does.
+    const stats = await new ReceiverFleet(fleetOptions(speakers.map((s) => s.deviceToken), { offlineRate: 0.5, durationSec: 5 })).run();
 
-    expect(stats).toMatchObject({ downloads: 4, checksumMismatches: 0, plays: 4, failures: 0, accepted: 3, duplicates: 0, refused: 0, postErrors: 0, unsent: 1 });
+    expect(stats).toMatchObject({ downloads: 4, checksumMismatches: 0, plays: 4, failures: 0, accepted: 3, duplicates: 0, refused: 0, unsent: 1 });
     for (const s of [speakers[0], speakers[2], speakers[3]]) {
       const delivery = await deliveryOf(t, broadcast.id, s.id);
       expect(delivery?.status).toBe('played');
@@ -58,20 +58,39 @@ describe('receiver simulator', () => {
       expect(delivery!.finishedAt!.getTime() - delivery!.startedAt!.getTime()).toBeGreaterThanOrEqual(100);
     }
     expect((await deliveryOf(t, broadcast.id, speakers[1].id))?.status).toBe('pending');
-  }, 30_000);
+  }, 60_000);
 
-  it('reports failures: simulated faults and audio that does not match its checksum', async () => {
+  it('reports failures: player faults, and audio that never matches its checksum once its slot is over', async () => {
     const [a, b] = [await createSpeaker(t, t.adminToken, tree.communeA.id), await createSpeaker(t, t.adminToken, tree.communeA.id)];
     const good = await segmentWithAudio();
-    const faulty = await broadcastFor([a], good, 500);
-    const stats = await new ReceiverFleet(fleetOptions([a.deviceToken], { failRate: 1, durationSec: 2 })).run();
+    const faulty = await broadcastFor([a], good, 1000);
+    const stats = await new ReceiverFleet(fleetOptions([a.deviceToken], { failRate: 1, durationSec: 3 })).run();
     expect(stats).toMatchObject({ plays: 1, failures: 1, accepted: 1 });
     expect(await deliveryOf(t, faulty.id, a.id)).toMatchObject({ status: 'failed', error: 'simulated amplifier fault' });
 
-    const corrupt = await segmentWithAudio(true);
-    const mismatched = await broadcastFor([b], corrupt, 500);
-    const second = await new ReceiverFleet(fleetOptions([b.deviceToken], { durationSec: 2 })).run();
-    expect(second).toMatchObject({ downloads: 1, checksumMismatches: 1, accepted: 1 });
+    const corrupt = await segmentWithAudio(2, true);
+    const mismatched = await broadcastFor([b], corrupt, 500, 1);
+    const second = await new ReceiverFleet(fleetOptions([b.deviceToken], { durationSec: 5 })).run();
+    expect(second.checksumMismatches).toBeGreaterThanOrEqual(2); // fetched again after the first mismatch
+    expect(second).toMatchObject({ plays: 0, failures: 1, accepted: 1 });
     expect(await deliveryOf(t, mismatched.id, b.id)).toMatchObject({ status: 'failed', error: 'audio checksum mismatch' });
-  }, 30_000);
+  }, 60_000);
+
+  // Issue #13 item 4: an emergency reached 10 of 51 simulated receivers. They all learned it, but those
+  // whose next poll came after its (short) end skipped it without a receipt. An emergency learned late
+  // plays at once, whole (SPEC §8), and every receiver reports it.
+  it('an emergency reaches every receiver, even those that learn it after its end', async () => {
+    const speakers = [];
+    for (let i = 0; i < 6; i++) speakers.push(await createSpeaker(t, t.adminToken, tree.communeA.id));
+    const clip = await segmentWithAudio(2);
+    const fleet = new ReceiverFleet(fleetOptions(speakers.map((s) => s.deviceToken), { pollOnly: true, pollSec: 8, durationSec: 16 }));
+    const running = fleet.run();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const res = await t.http.post('/api/v1/broadcasts/emergency').set(auth(t.adminToken)).send({ areaId: tree.communeA.id, segmentIds: [clip.id], title: 'Lũ quét' });
+    expect(res.status).toBe(201);
+    const stats = await running;
+    const statuses = await Promise.all(speakers.map(async (s) => (await deliveryOf(t, res.body.id, s.id))?.status));
+    expect(statuses).toEqual(speakers.map(() => 'played'));
+    expect(stats).toMatchObject({ plays: 6, failures: 0, accepted: 6, unsent: 0 });
+  }, 60_000);
 });

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { chunked } from '../database/sql.js';
 import { AreaEntity } from './area.entity.js';
+
+/** Rows per multi-row INSERT / IN list: 8 columns each stays far under SQLite's bound-parameter limit. */
+const BATCH = 500;
 
 @Injectable()
 export class AreasRepository {
@@ -30,8 +34,31 @@ export class AreasRepository {
     await this.areas.insert(area);
   }
 
-  async update(id: string, changes: Partial<AreaEntity>): Promise<void> {
-    await this.areas.update({ id }, changes);
+  async update(id: string, changes: Partial<AreaEntity>, manager = this.areas.manager): Promise<void> {
+    await manager.update(AreaEntity, { id }, changes);
+  }
+
+  async byCodes(codes: string[], manager: EntityManager = this.areas.manager): Promise<AreaEntity[]> {
+    const found: AreaEntity[] = [];
+    for (const piece of chunked(codes, BATCH)) found.push(...(await manager.findBy(AreaEntity, { code: In(piece) })));
+    return found;
+  }
+
+  async byIds(ids: string[]): Promise<AreaEntity[]> {
+    const found: AreaEntity[] = [];
+    for (const piece of chunked(ids, BATCH)) found.push(...(await this.areas.findBy({ id: In(piece) })));
+    return found;
+  }
+
+  async communesNamed(names: string[]): Promise<AreaEntity[]> {
+    const found: AreaEntity[] = [];
+    for (const piece of chunked(names, BATCH)) found.push(...(await this.areas.findBy({ kind: 'commune', name: In(piece) })));
+    return found;
+  }
+
+  /** Inserts the areas whose code is not taken yet, in multi-row statements; a taken code is left as it is. */
+  async insertNew(areas: AreaEntity[], manager: EntityManager = this.areas.manager): Promise<void> {
+    for (const piece of chunked(areas, BATCH)) await manager.createQueryBuilder().insert().into(AreaEntity).values(piece).orIgnore().execute();
   }
 
   async list(filter: { pathPrefix: string | null; parentId?: string; kind?: string; limit: number; offset: number }): Promise<[AreaEntity[], number]> {

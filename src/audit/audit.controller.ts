@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { AuditQuery } from './audit.dto.js';
+import { AuditEntryPageDto, AuditQuery, AuditVerification } from './audit.dto.js';
 import { AuditTrailService } from './audit-trail.service.js';
 
 /** Read-only: no route edits or deletes an entry. */
@@ -14,12 +15,14 @@ export class AuditController {
   constructor(private readonly trail: AuditTrailService) {}
 
   @Get()
-  @ApiNotFoundResponse({ description: 'userId names nobody, or a user outside your area' })
+  @ApiOkResponse({ type: AuditEntryPageDto })
+  @ApiErrors({ status: 404, description: 'userId names nobody, or a user outside your area' })
   list(@CurrentUser() user: AuthUser, @Query() query: AuditQuery) {
     return this.trail.list(user, query);
   }
 
   @Get('verify')
+  @ApiOkResponse({ type: AuditVerification, description: 'the hash chain recomputed' })
   verify() {
     return this.trail.verify();
   }

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { needsSecondFactor, type UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { AuthUser } from './auth-user.js';
-import type { ChangePasswordDto, RemoveTotpDto, SessionDto, TotpEnrolmentDto } from './auth.dto.js';
+import type { ChangePasswordDto, RemoveTotpDto, LoginResult, TotpEnrolmentDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { Credentials } from './credentials.js';
 import { hashPassword, recentHashes, verifyPassword } from './password.js';
@@ -30,7 +30,7 @@ export class AccountService {
   ) {}
 
   /** 401 wrong current password; 400 weak, or the current or a recent password again. */
-  async changePassword(caller: AuthUser, dto: ChangePasswordDto, ip: string | null): Promise<SessionDto> {
+  async changePassword(caller: AuthUser, dto: ChangePasswordDto, ip: string | null): Promise<LoginResult> {
     const { user } = await this.credentials.verify({ ip, username: caller.username, password: dto.currentPassword, via: 'password-change', secondFactor: false });
     const problem = passwordProblem(dto.newPassword, { username: user.username });
     if (problem) throw new BadRequestException(`newPassword: ${problem}`);
@@ -55,7 +55,7 @@ export class AccountService {
   }
 
   /** Step 2 of 2: the app's first code turns the second factor on. Wrong codes count against the attempt limit. */
-  async confirmTotp(caller: AuthUser, code: string, ip: string | null): Promise<SessionDto> {
+  async confirmTotp(caller: AuthUser, code: string, ip: string | null): Promise<LoginResult> {
     const user = await this.current(caller);
     if (user.totpEnabledAt) throw new ConflictException('the second factor is already on');
     if (!user.totpSecret) throw new ConflictException('no enrolment started: POST /auth/totp first');
@@ -71,7 +71,7 @@ export class AccountService {
   }
 
   /** Turns the second factor off, with the password and a code; not for roles that LOA_REQUIRE_TOTP binds. */
-  async removeTotp(caller: AuthUser, dto: RemoveTotpDto, ip: string | null): Promise<SessionDto> {
+  async removeTotp(caller: AuthUser, dto: RemoveTotpDto, ip: string | null): Promise<LoginResult> {
     if (this.config.LOA_REQUIRE_TOTP && needsSecondFactor(caller.role)) throw new ForbiddenException(`role ${caller.role} must keep a second factor (LOA_REQUIRE_TOTP)`);
     const current = await this.current(caller);
     if (!current.totpEnabledAt) throw new ConflictException('no second factor is on');
@@ -86,7 +86,7 @@ export class AccountService {
     return (await this.users.get(caller.id))!;
   }
 
-  private async freshSession(id: string): Promise<SessionDto> {
+  private async freshSession(id: string): Promise<LoginResult> {
     return this.auth.session((await this.users.get(id))!);
   }
 }

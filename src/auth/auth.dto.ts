@@ -7,10 +7,10 @@ const CODE_RULE = /^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$/;
 const CODE_MESSAGE = 'totp must be the 6-digit code of your authenticator app, or a recovery code (xxxxx-xxxxx)';
 
 export class LoginDto {
-  @ApiProperty() @IsString() @Length(1, 64)
+  @ApiProperty({ minLength: 1, maxLength: 64 }) @IsString() @Length(1, 64)
   username: string;
 
-  @ApiProperty() @IsString() @Length(1, MAX_PASSWORD_LENGTH)
+  @ApiProperty({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }) @IsString() @Length(1, MAX_PASSWORD_LENGTH)
   password: string;
 
   @ApiPropertyOptional({ description: 'for users with a second factor: the current 6-digit code, or an unused recovery code (each works once)', example: '123456' })
@@ -18,9 +18,11 @@ export class LoginDto {
   totp?: string;
 }
 
-export class SessionDto {
-  @ApiProperty() accessToken: string;
-  @ApiProperty({ type: SessionUserDto }) user: SessionUserDto;
+export class LoginResult {
+  @ApiProperty({ description: 'send as `Authorization: Bearer <accessToken>`' })
+  accessToken: string;
+  @ApiProperty({ type: SessionUserDto })
+  user: SessionUserDto;
 }
 
 export class ChangePasswordDto {

@@ -10,7 +10,7 @@ import { SessionUserDto, UserDto } from '../users/user.dto.js';
 import { needsSecondFactor, type UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { AuthDevice, AuthUser } from './auth-user.js';
-import type { LoginDto, SessionDto } from './auth.dto.js';
+import type { LoginDto, LoginResult } from './auth.dto.js';
 import { Credentials } from './credentials.js';
 import { DeviceTokenCache } from './device-token-cache.js';
 import { hashDeviceToken } from './device-token.js';
@@ -35,14 +35,14 @@ export class AuthService {
     @InjectRepository(SpeakerEntity) private readonly speakers: Repository<SpeakerEntity>,
   ) {}
 
-  async login(dto: LoginDto, ip: string | null): Promise<SessionDto> {
+  async login(dto: LoginDto, ip: string | null): Promise<LoginResult> {
     const { user, code } = await this.credentials.verify({ ip, username: dto.username, password: dto.password, code: dto.totp, via: 'login', secondFactor: true });
     await this.audit.record({ action: 'auth.login', userId: user.id, resourceId: user.id, details: code ? { secondFactor: code } : undefined });
     return this.session(user);
   }
 
   /** A token for `user` as it is now (its current token version), with the user as the console shows it. */
-  async session(user: UserEntity): Promise<SessionDto> {
+  async session(user: UserEntity): Promise<LoginResult> {
     const accessToken = await this.jwt.signAsync({ sub: user.id, ver: user.tokenVersion } satisfies TokenPayload);
     return { accessToken, user: this.sessionUser(user) };
   }

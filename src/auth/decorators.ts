@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiErrors } from '../openapi/api-errors.js';
 import type { Role } from '../users/user.entity.js';
 import type { AuthDevice, AuthUser } from './auth-user.js';
 
@@ -11,8 +12,8 @@ export const ENROLMENT_ROUTE = 'loa:enrolment';
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /** Authenticated by a speaker's device token instead of a user token. */
 export const DeviceRoute = () => SetMetadata(DEVICE_ROUTE, true);
-/** Only these roles; everyone else gets 403. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+/** Only these roles; everyone else gets 403 (documented as such). */
+export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES, roles), ApiErrors(403));
 /** Open to a user who must enrol a second factor before anything else (LOA_REQUIRE_TOTP). */
 export const EnrolmentRoute = () => SetMetadata(ENROLMENT_ROUTE, true);
 

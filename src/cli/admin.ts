@@ -2,7 +2,9 @@
  * Admin commands for the people who run a Loa installation (the same environment as the server):
  *   npm run admin -- create-user <username> <role> [areaCode]   (password from LOA_NEW_PASSWORD)
  *   npm run admin -- reset-password <username>                  (password from LOA_NEW_PASSWORD)
- * Both are audited like the equivalent API calls.
+ *   npm run admin -- import-areas [--province CODE]             (the official units of 2025)
+ *   npm run admin -- merge-areas --dry-run|--apply              (speakers of merged communes to the new one)
+ * All are audited like the equivalent API calls.
  */
 import 'reflect-metadata';
 import { AreaEntity } from '../areas/area.entity.js';
@@ -15,8 +17,12 @@ import { loadConfig } from '../config/app-config.js';
 import { openDatabase } from '../database/data-source.js';
 import { ROLES, type Role, UserEntity } from '../users/user.entity.js';
 import { newUserRow } from '../users/users.repository.js';
+import { runAreaCommand } from './area-commands.js';
 
-const USAGE = 'usage: admin create-user <username> <role> [areaCode] | admin reset-password <username>   (LOA_NEW_PASSWORD holds the password)';
+const USAGE = [
+  'usage: admin create-user <username> <role> [areaCode] | admin reset-password <username>   (LOA_NEW_PASSWORD holds the password)',
+  '       admin import-areas [--province CODE] | admin merge-areas --dry-run|--apply',
+].join('\n');
 
 function newPassword(username: string): string {
   const password = process.env.LOA_NEW_PASSWORD;
@@ -28,6 +34,7 @@ function newPassword(username: string): string {
 
 async function main(args: string[]): Promise<string> {
   const [command, username, role, areaCode] = args;
+  if (command === 'import-areas' || command === 'merge-areas') return runAreaCommand(loadConfig(), command, args.slice(1), (line) => console.log(line));
   if (!command || !username) throw new Error(USAGE);
   const db = await openDatabase(loadConfig());
   try {

@@ -3,11 +3,11 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class PageQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit = 50;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
   offset = 0;
 }

@@ -1,5 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { JSONSchemaType } from 'ajv';
-import type { Priority } from '../schedules/schedule.entity.js';
+import { PRIORITIES, type Priority } from '../schedules/schedule.entity.js';
 
 /** More receipts than this in one request answer 413: the receiver should split its backlog. */
 export const MAX_RECEIPTS_PER_BATCH = 500;
@@ -54,32 +55,44 @@ export const RECEIPT_FORMAT_MESSAGES = {
   'date-time': 'an ISO-8601 date-time with a UTC offset (Z or ±hh:mm), e.g. 2025-07-01T00:00:00+07:00',
 };
 
-export interface ReceiptResult {
+export class ReceiptResult {
+  @ApiProperty({ type: 'integer', description: 'receipts that settled a delivery' })
   accepted: number;
+  @ApiProperty({ type: 'integer', description: 'receipts for deliveries already settled (the first terminal one won)' })
   duplicates: number;
 }
 
-export interface DeviceQueueSegment {
+export class DeviceQueueSegment {
+  @ApiProperty({ format: 'uuid' })
   id: string;
-  /** Where to download the broadcast rendition (relative to the server origin). */
+  @ApiProperty({ example: '/api/v1/device/audio/4b0c7c52-3f4e-4a8e-9d5e-0d5f8a1c2b3d', description: 'where to download the broadcast rendition (relative to the server origin)' })
   url: string;
-  /** sha256 of the rendition, for the receiver to check its download (null only if the rendition is gone). */
+  @ApiProperty({ type: String, nullable: true, description: 'sha256 of the rendition, for the receiver to check its download (null only if the rendition is gone)' })
   sha256: string | null;
+  @ApiProperty()
   durationSec: number;
 }
 
-export interface DeviceQueueItem {
+export class DeviceQueueItem {
+  @ApiProperty({ format: 'uuid' })
   broadcastId: string;
+  @ApiProperty({ format: 'date-time' })
   startsAt: string;
+  @ApiProperty({ format: 'date-time' })
   endsAt: string;
+  @ApiProperty({ enum: PRIORITIES, enumName: 'Priority' })
   priority: Priority;
+  @ApiProperty({ type: 'integer', minimum: 1 })
   repeat: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'seconds of silence between passes' })
   gapSec: number;
+  @ApiProperty({ type: [DeviceQueueSegment], description: 'the playlist, in order' })
   segments: DeviceQueueSegment[];
 }
 
-export interface DeviceQueue {
-  /** The server's clock, so a receiver can notice its own drift. */
+export class DeviceQueue {
+  @ApiProperty({ format: 'date-time', description: "the server's clock, so a receiver can notice its own drift" })
   now: string;
+  @ApiProperty({ type: [DeviceQueueItem] })
   items: DeviceQueueItem[];
 }

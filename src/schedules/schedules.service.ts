@@ -15,7 +15,7 @@ import { iso } from '../common/iso.js';
 import type { Page } from '../common/pagination.js';
 import { firstClash } from './conflicts.js';
 import { Materialiser, type BroadcastChanges } from './materialiser.js';
-import { CreateScheduleDto, ListSchedulesQuery, OccurrencesQuery, ScheduleDto, UpdateScheduleDto } from './schedule.dto.js';
+import { CreateScheduleDto, ListSchedulesQuery, OccurrencesQuery, ScheduleDto, UpdateScheduleDto, type OccurrencesDto } from './schedule.dto.js';
 import type { ScheduleEntity } from './schedule.entity.js';
 import { CONFLICT_WINDOW_MS, ScheduleRules } from './schedule-rules.js';
 import { SchedulesRepository } from './schedules.repository.js';
@@ -74,7 +74,7 @@ export class SchedulesService {
     return ScheduleDto.of(await this.visible(user, id));
   }
 
-  async occurrences(user: AuthUser, id: string, query: OccurrencesQuery): Promise<{ items: Array<{ startsAt: string; endsAt: string }> }> {
+  async occurrences(user: AuthUser, id: string, query: OccurrencesQuery): Promise<OccurrencesDto> {
     const schedule = await this.visible(user, id);
     const from = query.from ? new Date(query.from) : this.clock.now();
     const to = query.to ? new Date(query.to) : new Date(from.getTime() + 7 * DAY);

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsInstant, iso } from '../common/iso.js';
 import { PageQuery } from '../common/pagination.js';
+import { PageOf } from '../openapi/page.dto.js';
 import { SEGMENT_STATUSES, SegmentEntity, type SegmentStatus } from './segment.entity.js';
 
 /** The text fields of a multipart upload (the audio itself is the `file` field). */
@@ -26,7 +27,7 @@ export class UploadSegmentFields {
 }
 
 export class ListSegmentsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: SEGMENT_STATUSES }) @IsOptional() @IsIn(SEGMENT_STATUSES, { message: `status must be one of ${SEGMENT_STATUSES.join(', ')}` })
+  @ApiPropertyOptional({ enum: SEGMENT_STATUSES, enumName: 'SegmentStatus' }) @IsOptional() @IsIn(SEGMENT_STATUSES, { message: `status must be one of ${SEGMENT_STATUSES.join(', ')}` })
   status?: SegmentStatus;
 
   @ApiPropertyOptional({ example: 'social-insurance' }) @IsOptional() @IsString() @Length(1, 100)
@@ -35,33 +36,45 @@ export class ListSegmentsQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'hmn' }) @IsOptional() @IsString() @Length(1, 35)
   language?: string;
 
-  @ApiPropertyOptional({ description: 'only approved (true) or unapproved (false) segments' })
+  @ApiPropertyOptional({ type: Boolean, description: 'only approved (true) or unapproved (false) segments' })
   @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean({ message: 'approved must be true or false' })
   approved?: boolean;
 }
 
 export class SegmentDto {
+  @ApiProperty({ format: 'uuid' })
   id: string;
+  @ApiProperty()
   title: string;
+  @ApiProperty({ example: 'social-insurance' })
   topic: string;
+  @ApiProperty({ example: 'vi' })
   language: string;
+  @ApiProperty({ enum: SEGMENT_STATUSES, enumName: 'SegmentStatus' })
   status: SegmentStatus;
-  /** Why processing failed, in words for the uploader. */
+  @ApiProperty({ type: String, nullable: true, description: 'why processing failed, in words for the uploader' })
   error: string | null;
-  /** Duration of the broadcast rendition. */
+  @ApiProperty({ type: Number, nullable: true, description: 'duration of the broadcast rendition' })
   durationSec: number | null;
-  /** Integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS. */
+  @ApiProperty({ type: Number, nullable: true, description: 'integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS' })
   loudnessLufs: number | null;
-  /** sha256 of the uploaded source file: the duplicate key. */
+  @ApiProperty({ description: 'sha256 of the uploaded source file: the duplicate key' })
   sha256: string;
+  @ApiProperty()
   approved: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   validFrom: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   validUntil: string | null;
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
-  /** The uploader's area: the segment serves its whole subtree (null: uploaded by an admin without an area, serves everywhere). */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "the uploader's area: the segment serves its whole subtree (null: uploaded by an admin without an area, serves everywhere)" })
   areaId: string | null;
+  @ApiProperty({ description: 'the uploaded file name' })
   originalName: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   approvedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   retiredAt: string | null;
 
   static of(segment: SegmentEntity): SegmentDto {
@@ -86,3 +99,5 @@ export class SegmentDto {
     };
   }
 }
+
+export class SegmentPageDto extends PageOf(SegmentDto) {}

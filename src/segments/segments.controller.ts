@@ -1,9 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.js';
+import { ApiAudioResponses } from '../openapi/api-media.js';
+import { DuplicateErrorDto } from '../openapi/error.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { ListSegmentsQuery } from './segment.dto.js';
+import { ListSegmentsQuery, SegmentDto, SegmentPageDto } from './segment.dto.js';
 import { FILE_FIELD, SegmentsService } from './segments.service.js';
 
 @ApiTags('segments')
@@ -31,16 +34,25 @@ export class SegmentsController {
       },
     },
   })
+  @ApiAcceptedResponse({ type: SegmentDto, description: 'stored; status processing while it is checked and transcoded' })
+  @ApiErrors(
+    { status: 409, type: DuplicateErrorDto, description: 'the same audio is already a live segment' },
+    { status: 413, description: 'the file is larger than LOA_MAX_UPLOAD_MB' },
+    { status: 415, description: 'not multipart/form-data, or not audio ffmpeg can read' },
+  )
   upload(@CurrentUser() user: AuthUser, @Req() request: FastifyRequest) {
     return this.segments.upload(user, request.raw);
   }
 
   @Get()
+  @ApiOkResponse({ type: SegmentPageDto })
   list(@CurrentUser() user: AuthUser, @Query() query: ListSegmentsQuery) {
     return this.segments.list(user, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: SegmentDto })
+  @ApiErrors(404)
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.segments.get(user, id);
   }
@@ -48,19 +60,23 @@ export class SegmentsController {
   @Post(':id/approve')
   @Roles('admin', 'district_staff')
   @HttpCode(200)
+  @ApiOkResponse({ type: SegmentDto, description: 'approved: it can be scheduled' })
+  @ApiErrors(404, { status: 409, description: 'only a ready segment can be approved' })
   approve(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.segments.approve(user, id);
   }
 
   @Delete(':id')
   @Roles('admin', 'district_staff')
+  @ApiOkResponse({ type: SegmentDto, description: 'retired: it airs no more' })
+  @ApiErrors(404)
   retire(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.segments.retire(user, id);
   }
 
   /** The broadcast rendition; supports Range (206) for players that seek. */
   @Get(':id/audio')
-  @ApiProduces('audio/mpeg')
+  @ApiAudioResponses()
   audio(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.segments.sendAudio(user, id, request.raw, reply);
   }

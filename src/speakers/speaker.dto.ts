@@ -1,47 +1,67 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
+import { PageOf } from '../openapi/page.dto.js';
 import { iso } from '../common/iso.js';
 import { SpeakerEntity } from './speaker.entity.js';
 
 export class CreateSpeakerDto {
-  @ApiProperty({ example: 'Cụm loa thôn Tà Xùa' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Cụm loa thôn Tà Xùa', minLength: 1, maxLength: 200 }) @IsString() @Length(1, 200)
   name: string;
 
-  @ApiProperty() @IsUUID()
+  @ApiProperty({ format: 'uuid' }) @IsUUID()
   communeId: string;
 
-  @ApiPropertyOptional({ example: 'Nhà văn hoá thôn' }) @IsOptional() @IsString() @Length(0, 500)
+  @ApiPropertyOptional({ example: 'Nhà văn hoá thôn', maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500)
   location?: string;
 }
 
 export class UpdateSpeakerDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'moving a speaker (commune merge) keeps its history' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid', description: 'moving a speaker (commune merge) keeps its history' }) @IsOptional() @IsUUID()
   communeId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 500)
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(0, 500)
   location?: string;
 }
 
 export class ListSpeakersQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
   communeId?: string;
 }
 
 export class SpeakerDto {
+  @ApiProperty({ format: 'uuid' })
   id: string;
+  @ApiProperty()
   name: string;
+  @ApiProperty({ format: 'uuid' })
   communeId: string;
+  @ApiProperty({ type: String, nullable: true })
   location: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'last contact of its receiver' })
   lastSeenAt: string | null;
+  @ApiProperty({ description: 'seen within LOA_SPEAKER_OFFLINE_SEC' })
   online: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   createdAt: string | null;
 
   static of(speaker: SpeakerEntity, now: Date, offlineSec: number): SpeakerDto {
     const online = !!speaker.lastSeenAt && now.getTime() - speaker.lastSeenAt.getTime() <= offlineSec * 1000;
     return { id: speaker.id, name: speaker.name, communeId: speaker.communeId, location: speaker.location, lastSeenAt: iso(speaker.lastSeenAt), online, createdAt: iso(speaker.createdAt) };
   }
+}
+
+export class SpeakerPageDto extends PageOf(SpeakerDto) {}
+
+export class DeviceTokenDto {
+  @ApiProperty({ description: "the speaker's device token: shown only here, stored hashed" })
+  deviceToken: string;
+}
+
+export class NewSpeakerDto extends SpeakerDto {
+  @ApiProperty({ description: "the speaker's device token: shown only here, stored hashed" })
+  deviceToken: string;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { chunked } from '../database/sql.js';
 import { SpeakerEntity } from './speaker.entity.js';
 
 const MARK_SEEN_CHUNK = 500;
@@ -46,6 +47,20 @@ export class SpeakersRepository {
     if (filter.pathPrefix) query.andWhere('a.path LIKE :prefix', { prefix: `${filter.pathPrefix}%` });
     if (filter.communeId) query.andWhere('s.communeId = :communeId', { communeId: filter.communeId });
     return query.getManyAndCount();
+  }
+
+  /** Speakers of these communes, as (id, communeId). */
+  async inCommunes(communeIds: string[]): Promise<Array<{ id: string; communeId: string }>> {
+    const found: Array<{ id: string; communeId: string }> = [];
+    for (const piece of chunked(communeIds, 1000)) found.push(...(await this.speakers.find({ where: { communeId: In(piece) }, select: { id: true, communeId: true } })));
+    return found;
+  }
+
+  /** Moves every speaker of one commune to another (a commune merge); answers the ids moved. */
+  async moveAll(fromCommuneId: string, toCommuneId: string, manager: EntityManager): Promise<string[]> {
+    const ids = (await manager.find(SpeakerEntity, { where: { communeId: fromCommuneId }, select: { id: true } })).map((s) => s.id);
+    if (ids.length) await manager.update(SpeakerEntity, { id: In(ids) }, { communeId: toCommuneId });
+    return ids;
   }
 
   /** Ids of every speaker in a commune, or in an area's whole subtree. */

@@ -1,98 +1,59 @@
+import { createLoaClient, errorBody, LoaApiError, ok, type LoaClient } from '../../open-api/typescript-sdk/src/index';
 import { getSession, setSession } from './session';
 
-export const API_BASE = '/api/v1';
+export { ok };
 
-/** An error answer of the API: `{statusCode, error, message}` plus whatever else it carried (e.g. `conflict`, `existingId`). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-  ) {
-    super(messageOf(body) ?? `HTTP ${status}`);
-  }
-}
+/** An error answer of the API: `{statusCode, error, message}` plus whatever else it carried (e.g. `conflict`, `existingId`); status 0 for a network failure. */
+export { LoaApiError as ApiError };
 
-function messageOf(body: Record<string, unknown>): string | undefined {
-  const message = body.message;
-  if (Array.isArray(message)) return message.join('; ');
-  return typeof message === 'string' ? message : undefined;
-}
+const LOGIN_PATH = '/api/v1/auth/login';
 
-export type Query = Record<string, string | number | undefined | null>;
+/** The generated client (open-api/typescript-sdk) on the page's own origin, with the session's token. */
+export const api: LoaClient = createLoaClient({ baseUrl: '', token: () => getSession()?.accessToken });
 
-export function withQuery(path: string, query?: Query): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-  const search = params.toString();
-  return search ? `${path}?${search}` : path;
-}
+// A 401 on anything but the login means the token expired or was revoked: back to the login page.
+api.use({
+  onResponse({ request, response }) {
+    if (response.status === 401 && new URL(request.url).pathname !== LOGIN_PATH) setSession(null);
+  },
+  onError() {
+    return new LoaApiError(0, { statusCode: 0, error: 'network error', message: 'network error' });
+  },
+});
 
-function authHeaders(): Record<string, string> {
-  const token = getSession()?.accessToken;
-  return token ? { Authorization: `Bearer ${token}` } : {};
-}
-
-async function parseBody(res: Response): Promise<Record<string, unknown>> {
-  const text = await res.text();
-  if (!text) return {};
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { message: text };
-  }
-}
-
-/** A 401 on anything but the login means the token expired or was revoked: back to the login page. */
-function failed(status: number, body: Record<string, unknown>, path: string): ApiError {
-  if (status === 401 && !path.startsWith('/auth/login')) setSession(null);
-  return new ApiError(status, body);
-}
-
-async function send(method: string, path: string, body?: unknown, query?: Query): Promise<Response> {
-  const url = API_BASE + withQuery(path, query);
-  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw failed(res.status, await parseBody(res), path);
-  return res;
-}
-
-export async function api<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-  return (await parseBody(await send(method, path, body, query))) as T;
-}
-
-export const get = <T>(path: string, query?: Query) => api<T>('GET', path, undefined, query);
-
-/** Files behind the bearer token (audio, CSV): fetched as a Blob, for an object URL. */
-export async function getBlob(path: string, query?: Query): Promise<Blob> {
-  return (await send('GET', path, undefined, query)).blob();
-}
+/** Files behind the bearer token (audio, CSV): an answer read as a Blob, for an object URL. */
+export const blob = (call: Promise<{ data?: Blob; error?: unknown; response: Response }>): Promise<Blob> => ok(call);
 
 export interface Upload<T> {
   done: Promise<T>;
   abort(): void;
 }
 
-/** A multipart upload with progress events: fetch() cannot report upload progress, XMLHttpRequest can. */
+/**
+ * A multipart upload with progress events: fetch() cannot report upload progress, XMLHttpRequest can.
+ * `T` is the answer's documented type, e.g. `Schemas['SegmentDto']`.
+ */
 export function upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Upload<T> {
   const xhr = new XMLHttpRequest();
   const done = new Promise<T>((resolve, reject) => {
-    xhr.open('POST', API_BASE + path);
-    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+    xhr.open('POST', path);
+    const token = getSession()?.accessToken;
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     xhr.onload = () => {
-      let body: Record<string, unknown> = {};
+      let body: unknown = xhr.responseText;
       try {
-        body = xhr.responseText ? (JSON.parse(xhr.responseText) as Record<string, unknown>) : {};
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : {};
       } catch {
-        body = { message: xhr.responseText };
+        // not JSON: kept as text for the error message
       }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
-      else reject(failed(xhr.status, body, path));
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
+      if (xhr.status === 401) setSession(null);
+      reject(new LoaApiError(xhr.status, errorBody(xhr.status, body, xhr.statusText)));
     };
-    xhr.onerror = () => reject(new ApiError(0, { message: 'network error' }));
-    xhr.onabort = () => reject(new ApiError(0, { message: 'aborted' }));
+    xhr.onerror = () => reject(new LoaApiError(0, { statusCode: 0, error: 'network error', message: 'network error' }));
+    xhr.onabort = () => reject(new LoaApiError(0, { statusCode: 0, error: 'aborted', message: 'aborted' }));
     xhr.send(form);
   });
   return { done, abort: () => xhr.abort() };

@@ -2,8 +2,10 @@ import type { FunctionComponent } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LangSwitch, Loading, ErrorText } from './components/ui';
 import { WorkspaceContext } from './context';
+import { api } from './api';
 import { getAll } from './hooks';
 import { I18nContext, initialLang, storeLang, translator, useI18n, type Lang } from './i18n';
+import { AreasPage } from './pages/areas';
 import { AuditPage } from './pages/audit';
 import { BroadcastsPage } from './pages/broadcasts';
 import { EmergencyPage } from './pages/emergency';
@@ -24,6 +26,7 @@ const PAGE_VIEWS: Record<PageName, FunctionComponent> = {
   broadcasts: BroadcastsPage,
   reports: ReportsPage,
   audit: AuditPage,
+  areas: AreasPage,
   emergency: EmergencyPage,
 };
 
@@ -46,9 +49,8 @@ function Console({ session }: { session: Session }) {
   const [areas, setAreas] = useState<Area[] | null>(null);
   const [areasError, setAreasError] = useState<unknown>(null);
   const [menuOpen, setMenuOpen] = useState(false);
-  useEffect(() => {
-    getAll<Area>('/areas').then(setAreas, setAreasError);
-  }, []);
+  const loadAreas = () => getAll((page) => api.GET('/api/v1/areas', { params: { query: page } })).then(setAreas, setAreasError);
+  useEffect(() => void loadAreas(), []);
 
   const pages = PAGES.filter((page) => page.allowed(user.role));
   const current = pages.find((page) => path === page.path || path.startsWith(`${page.path}/`));
@@ -62,7 +64,7 @@ function Console({ session }: { session: Session }) {
 
   const View = current ? PAGE_VIEWS[current.name] : null;
   return (
-    <WorkspaceContext.Provider value={areas ? { user, areas } : null}>
+    <WorkspaceContext.Provider value={areas ? { user, areas, reloadAreas: loadAreas } : null}>
       <a class="skip-link" href="#main">{t('common.skipToContent')}</a>
       <header class="topbar">
         <a class="brand" href="/" onClick={(e) => (e.preventDefault(), navigate(homePath(user.role)))}>

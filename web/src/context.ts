@@ -6,6 +6,8 @@ import type { Area, User } from './types';
 export interface Workspace {
   user: User;
   areas: Area[];
+  /** Reads the areas again (after an import). */
+  reloadAreas(): Promise<void>;
 }
 
 export const WorkspaceContext = createContext<Workspace | null>(null);

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { get, type Query } from './api';
-import type { Page } from './types';
+import { ok } from './api';
 
 export interface Async<T> {
   data?: T;
@@ -40,11 +39,16 @@ export function useInterval(tick: () => void, ms: number, active = true): void {
   }, [ms, active]);
 }
 
-/** Every page of a list endpoint (500 at a time, the API's maximum). */
-export async function getAll<T>(path: string, query: Query = {}): Promise<T[]> {
+type PageCall<T> = Promise<{ data?: { items: T[]; total: number }; error?: unknown; response: Response }>;
+
+/**
+ * Every page of a list endpoint (500 at a time, the API's maximum):
+ * `getAll((page) => api.GET('/api/v1/segments', { params: { query: page } }))`.
+ */
+export async function getAll<T>(load: (page: { limit: number; offset: number }) => PageCall<T>): Promise<T[]> {
   const items: T[] = [];
   for (;;) {
-    const page = await get<Page<T>>(path, { ...query, limit: 500, offset: items.length });
+    const page = await ok(load({ limit: 500, offset: items.length }));
     items.push(...page.items);
     if (!page.items.length || items.length >= page.total) return items;
   }

@@ -10,9 +10,10 @@ export const can = {
   emergency: (role: Role) => STAFF.includes(role),
   readReports: (role: Role) => [...STAFF, 'auditor'].includes(role),
   readAudit: (role: Role) => role === 'admin' || role === 'auditor',
+  importAreas: (role: Role) => role === 'admin',
 };
 
-export type PageName = 'library' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'emergency';
+export type PageName = 'library' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'areas' | 'emergency';
 
 /** The menu, in order, with who sees each entry. Operators see the library to preview audio they may schedule. */
 export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boolean }[] = [
@@ -22,6 +23,7 @@ export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boo
   { name: 'broadcasts', path: '/broadcasts', allowed: () => true },
   { name: 'reports', path: '/reports', allowed: can.readReports },
   { name: 'audit', path: '/audit', allowed: can.readAudit },
+  { name: 'areas', path: '/areas', allowed: can.importAreas },
   { name: 'emergency', path: '/emergency', allowed: can.emergency },
 ];
 

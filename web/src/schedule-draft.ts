@@ -1,6 +1,6 @@
 import type { Translate } from './i18n';
 import { formatDateTime, localeOf, toLocalInput, zonedToDate } from './time';
-import type { Priority, Schedule } from './types';
+import type { Priority, Schedule, ScheduleChanges } from './types';
 
 export type RecurrenceMode = 'once' | 'daily' | 'weekly' | 'cron';
 
@@ -66,9 +66,10 @@ export function cronOf(draft: ScheduleDraft): string {
 }
 
 /** The POST/PATCH body. On edit, null clears what the form left empty (`cron` or `at`, dates, speakers: all). */
-export function bodyOf(draft: ScheduleDraft, communeId: string, editing: boolean): Record<string, unknown> {
+/** The schedule a draft describes: the body of PATCH /schedules/:id, or of POST /schedules with its commune. */
+export function bodyOf(draft: ScheduleDraft, editing: boolean): ScheduleChanges & { title: string; segmentIds: string[] } {
   const once = draft.mode === 'once';
-  const body: Record<string, unknown> = {
+  const body: ScheduleChanges & { title: string; segmentIds: string[] } = {
     title: draft.title.trim(),
     segmentIds: draft.segmentIds,
     speakerIds: draft.allSpeakers ? undefined : draft.speakerIds,
@@ -77,7 +78,6 @@ export function bodyOf(draft: ScheduleDraft, communeId: string, editing: boolean
     repeat: draft.repeat,
     gapSec: draft.gapSec,
   };
-  if (!editing) body.communeId = communeId;
   if (once) body.at = zonedToDate(draft.at, draft.timezone).toISOString();
   else {
     body.cron = cronOf(draft);

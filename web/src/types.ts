@@ -1,40 +1,34 @@
 /**
- * Shapes of the Loa API, taken from the server's own response types so the console cannot drift
- * from them. Type-only imports: erased by the build, so no server module reaches the browser.
+ * Shapes of the Loa API, from the client generated from its OpenAPI document
+ * (open-api/typescript-sdk), so the console cannot drift from the server.
  */
-import type { AreaDto } from '../../src/areas/area.dto';
-import type { AuditEntryDto } from '../../src/audit/audit.dto';
-import type { BroadcastDto, DeliveryDto } from '../../src/broadcasts/broadcast.dto';
-import type { BroadcastStatus } from '../../src/broadcasts/broadcast.entity';
-import type { DeliveryReportItem, ReportGroup } from '../../src/reports/report.dto';
-import type { ScheduleDto } from '../../src/schedules/schedule.dto';
-import type { SchedulesService } from '../../src/schedules/schedules.service';
-import type { SegmentDto } from '../../src/segments/segment.dto';
-import type { SegmentStatus } from '../../src/segments/segment.entity';
-import type { SpeakerDto } from '../../src/speakers/speaker.dto';
-import type { UserDto } from '../../src/users/user.dto';
+import type { Schemas } from '../../open-api/typescript-sdk/src/index';
 
-export type { BroadcastStatus, ReportGroup };
-export type { AuditVerification } from '../../src/audit/audit.dto';
-export type { Page } from '../../src/common/pagination';
-export type { Priority } from '../../src/schedules/schedule.entity';
-export type { Role } from '../../src/users/user.entity';
-
-export type User = UserDto;
-export type Area = AreaDto;
-export type Speaker = SpeakerDto;
-export type Segment = SegmentDto;
-export type Schedule = ScheduleDto;
-export type Occurrence = Awaited<ReturnType<SchedulesService['occurrences']>>['items'][number];
-export type Broadcast = BroadcastDto;
-export type Delivery = DeliveryDto;
-export type ReportRow = DeliveryReportItem;
-export type AuditEntry = AuditEntryDto;
+export type User = Schemas['UserDto'];
+export type Role = Schemas['Role'];
+export type Area = Schemas['AreaDto'];
+export type AreaImport = Schemas['AreaImportDto'];
+export type Speaker = Schemas['SpeakerDto'];
+export type NewSpeaker = Schemas['NewSpeakerDto'];
+export type Segment = Schemas['SegmentDto'];
+export type SegmentStatus = Schemas['SegmentStatus'];
+export type Schedule = Schemas['ScheduleDto'];
+export type Priority = Schemas['Priority'];
+export type Occurrence = Schemas['OccurrenceDto'];
+export type Broadcast = Schemas['BroadcastDto'];
+export type BroadcastStatus = Schemas['BroadcastStatus'];
+export type Delivery = Schemas['DeliveryDto'];
+export type ReportRow = Schemas['DeliveryReportItem'];
+export type DeliveryReport = Schemas['DeliveryReport'];
+export type ReportGroup = Schemas['ReportGroup'];
+export type AuditEntry = Schemas['AuditEntryDto'];
+export type AuditVerification = Schemas['AuditVerification'];
+export type ScheduleClash = Schemas['ScheduleClashDto'];
+export type ScheduleChanges = Schemas['UpdateScheduleDto'];
 
 /**
- * The console's own copy of a server list of values (importing the server's array would bundle its
- * module): it type-checks only when it lists every member of T, and `const A extends readonly T[]`
- * rejects any value the server does not have.
+ * The console's own copy of a list of values of the API: it type-checks only when it lists every
+ * member of T, and `const A extends readonly T[]` rejects any value the API does not have.
  */
 function allOf<T>() {
   return <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : { missing: Exclude<T, A[number]> })): A => values;

@@ -1,15 +1,12 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, ApiError, ok } from '../api';
 import { useI18n } from '../i18n';
 import { bodyOf, type RecurrenceMode, type ScheduleDraft, weekdayName } from '../schedule-draft';
 import { formatDateTime, formatDuration } from '../time';
-import type { Schedule, Segment, Speaker } from '../types';
+import type { Schedule, ScheduleClash, Segment, Speaker } from '../types';
 import { ErrorText, Field, inputValue } from './ui';
 
-export interface Conflict {
-  scheduleId: string;
-  startsAt: string;
-}
+export type Conflict = ScheduleClash;
 
 const MODES: RecurrenceMode[] = ['once', 'daily', 'weekly', 'cron'];
 const WEEK = [1, 2, 3, 4, 5, 6, 0];
@@ -59,8 +56,10 @@ export function ScheduleForm(props: {
     if (!draft.allSpeakers && !draft.speakerIds.length) return setError(new Error(t('schedules.needSpeakers')));
     setBusy(true);
     try {
-      const body = bodyOf(draft, props.communeId, !!props.schedule);
-      const saved = props.schedule ? await api<Schedule>('PATCH', `/schedules/${props.schedule.id}`, body) : await api<Schedule>('POST', '/schedules', body);
+      const body = bodyOf(draft, !!props.schedule);
+      const saved = props.schedule
+        ? await ok(api.PATCH('/api/v1/schedules/{id}', { params: { path: { id: props.schedule.id } }, body }))
+        : await ok(api.POST('/api/v1/schedules', { body: { ...body, communeId: props.communeId } }));
       props.onSaved(saved);
     } catch (err) {
       const clash = err instanceof ApiError && err.status === 409 ? (err.body.conflict as Conflict | undefined) : undefined;
@@ -75,7 +74,7 @@ export function ScheduleForm(props: {
     if (!props.schedule || !confirm(t('schedules.deleteConfirm', { title: props.schedule.title }))) return;
     setBusy(true);
     try {
-      await api('DELETE', `/schedules/${props.schedule.id}`);
+      await ok(api.DELETE('/api/v1/schedules/{id}', { params: { path: { id: props.schedule.id } } }));
       props.onDeleted();
     } catch (err) {
       setError(err);

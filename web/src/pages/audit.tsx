@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { get } from '../api';
+import { api, ok } from '../api';
 import { ErrorText, Field, inputValue, Loading, Notice } from '../components/ui';
 import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { addDays, dateKey, formatDateTime, zonedToDate } from '../time';
-import type { AuditEntry, AuditVerification, Page, User } from '../types';
+import type { AuditVerification, User } from '../types';
 
 const PAGE_SIZE = 100;
 const ACTION = /^[a-z_]+\.[a-z_]+$/;
@@ -23,16 +23,16 @@ export function AuditPage() {
     // The server wants a whole <resource>.<verb>; a partial one filters nothing yet.
     action: ACTION.test(range.action) ? range.action : undefined,
   };
-  const entries = useAsync(() => get<Page<AuditEntry>>('/audit', { ...query, limit }), [JSON.stringify(query), limit]);
+  const entries = useAsync(() => ok(api.GET('/api/v1/audit', { params: { query: { ...query, limit } } })), [JSON.stringify(query), limit]);
   // Who did it: usernames when the role may list users, else the id.
-  const users = useAsync(() => getAll<User>('/users').catch(() => [] as User[]), []);
+  const users = useAsync(() => getAll((page) => api.GET('/api/v1/users', { params: { query: page } })).catch(() => [] as User[]), []);
   const names = new Map((users.data ?? []).map((u) => [u.id, u.username]));
 
   const verify = async () => {
     setVerifying(true);
     setVerifyError(null);
     try {
-      setVerification(await get<AuditVerification>('/audit/verify'));
+      setVerification(await ok(api.GET('/api/v1/audit/verify')));
     } catch (error) {
       setVerifyError(error);
     } finally {

@@ -1,12 +1,12 @@
 import { Fragment, type TargetedEvent } from 'preact';
 import { useState } from 'preact/hooks';
-import { get } from '../api';
+import { api, ok } from '../api';
 import { AreaSelect, ErrorText, Field, inputValue, Loading, StatusBadge } from '../components/ui';
 import { useWorkspace } from '../context';
 import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { addDays, dateKey, formatDateTime, zonedToDate } from '../time';
-import { BROADCAST_STATUSES, type Broadcast, type BroadcastStatus, type Delivery, type Page, type Speaker } from '../types';
+import { BROADCAST_STATUSES, type Broadcast, type BroadcastStatus } from '../types';
 
 const PAGE_SIZE = 100;
 const NOT_DISPATCHED: BroadcastStatus[] = ['scheduled', 'skipped', 'cancelled', 'preempted'];
@@ -22,9 +22,9 @@ export function BroadcastsPage() {
     communeId: filters.communeId || undefined,
     from: filters.from ? zonedToDate(`${filters.from}T00:00`).toISOString() : undefined,
     to: filters.to ? zonedToDate(`${addDays(filters.to, 1)}T00:00`).toISOString() : undefined,
-    status: filters.status || undefined,
+    status: (filters.status || undefined) as BroadcastStatus | undefined,
   };
-  const broadcasts = useAsync(() => get<Page<Broadcast>>('/broadcasts', { ...query, limit }), [JSON.stringify(query), limit]);
+  const broadcasts = useAsync(() => ok(api.GET('/api/v1/broadcasts', { params: { query: { ...query, limit } } })), [JSON.stringify(query), limit]);
   const set = (name: keyof typeof filters) => (e: TargetedEvent<HTMLInputElement | HTMLSelectElement>) => (setFilters({ ...filters, [name]: inputValue(e) }), setLimit(PAGE_SIZE));
 
   const items = broadcasts.data?.items ?? [];
@@ -114,11 +114,11 @@ function Counts({ broadcast }: { broadcast: Broadcast }) {
 
 function Deliveries({ broadcast }: { broadcast: Broadcast }) {
   const { t, lang } = useI18n();
-  const deliveries = useAsync(() => getAll<Delivery>(`/broadcasts/${broadcast.id}/deliveries`), [broadcast.id]);
+  const deliveries = useAsync(() => getAll((page) => api.GET('/api/v1/broadcasts/{id}/deliveries', { params: { path: { id: broadcast.id }, query: page } })), [broadcast.id]);
   const list = deliveries.data ?? [];
   // Receiver names, from the communes the deliveries aired in (an emergency may span several).
   const communeIds = [...new Set(list.map((d) => d.communeId))].sort().join(',');
-  const speakers = useAsync(async () => (await Promise.all(communeIds.split(',').filter(Boolean).map((communeId) => getAll<Speaker>('/speakers', { communeId })))).flat(), [communeIds]);
+  const speakers = useAsync(async () => (await Promise.all(communeIds.split(',').filter(Boolean).map((communeId) => getAll((page) => api.GET('/api/v1/speakers', { params: { query: { ...page, communeId } } }))))).flat(), [communeIds]);
   const names = new Map((speakers.data ?? []).map((s) => [s.id, s.name]));
   const tally = list.reduce<Record<string, number>>((acc, d) => ((acc[d.status] = (acc[d.status] ?? 0) + 1), acc), {});
   return (

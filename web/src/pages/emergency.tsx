@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Notice } from '../components/ui';
 import { useWorkspace } from '../context';
 import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
 import { formatDateTime, formatDuration } from '../time';
-import type { Broadcast, Segment, Speaker } from '../types';
+import type { Broadcast } from '../types';
 
 /** An emergency broadcast airs at once on every speaker below the area: a second, explicit confirmation is required. */
 export function EmergencyPage() {
@@ -19,8 +19,8 @@ export function EmergencyPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [sent, setSent] = useState<Broadcast | null>(null);
-  const segments = useAsync(() => getAll<Segment>('/segments'), []);
-  const speakers = useAsync(() => getAll<Speaker>('/speakers'), []);
+  const segments = useAsync(() => getAll((page) => api.GET('/api/v1/segments', { params: { query: page } })), []);
+  const speakers = useAsync(() => getAll((page) => api.GET('/api/v1/speakers', { params: { query: page } })), []);
   const usable = (segments.data ?? []).filter((s) => s.status === 'ready' && s.approved);
   const reach = areaId ? (speakers.data ?? []).filter((s) => subtree(areaId).has(s.communeId)).length : 0;
 
@@ -33,7 +33,7 @@ export function EmergencyPage() {
   const send = async () => {
     setBusy(true);
     try {
-      setSent(await api<Broadcast>('POST', '/broadcasts/emergency', { areaId, segmentIds, title: title.trim() }));
+      setSent(await ok(api.POST('/api/v1/broadcasts/emergency', { body: { areaId, segmentIds, title: title.trim() } })));
       setConfirming(false);
       setTitle('');
       setSegmentIds([]);

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, getBlob, upload } from '../api';
+import { api, ApiError, blob, ok, upload } from '../api';
 import { ErrorText, Field, inputValue, Loading, Notice, StatusBadge } from '../components/ui';
 import { useWorkspace } from '../context';
 import { getAll, useAsync, useInterval } from '../hooks';
@@ -17,7 +17,7 @@ export function LibraryPage() {
   const { t, lang } = useI18n();
   const { user } = useWorkspace();
   const manage = can.manageAudio(user.role);
-  const segments = useAsync(() => getAll<Segment>('/segments'), []);
+  const segments = useAsync(() => getAll((page) => api.GET('/api/v1/segments', { params: { query: page } })), []);
   const [filters, setFilters] = useState({ topic: '', language: '', status: '' });
   const [highlight, setHighlight] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -42,10 +42,10 @@ export function LibraryPage() {
       setActionError(error);
     }
   };
-  const approve = (segment: Segment) => act(() => api('POST', `/segments/${segment.id}/approve`));
-  const retire = (segment: Segment) => confirm(t('library.retireConfirm', { title: segment.title })) && act(() => api('DELETE', `/segments/${segment.id}`));
+  const approve = (segment: Segment) => act(() => ok(api.POST('/api/v1/segments/{id}/approve', { params: { path: { id: segment.id } } })));
+  const retire = (segment: Segment) => confirm(t('library.retireConfirm', { title: segment.title })) && act(() => ok(api.DELETE('/api/v1/segments/{id}', { params: { path: { id: segment.id } } })));
   const listen = (segment: Segment) =>
-    act(async () => setPreview({ segment, url: URL.createObjectURL(await getBlob(`/segments/${segment.id}/audio`)) }));
+    act(async () => setPreview({ segment, url: URL.createObjectURL(await blob(api.GET('/api/v1/segments/{id}/audio', { params: { path: { id: segment.id } }, parseAs: 'blob' }))) }));
 
   return (
     <section aria-labelledby="library-title">
@@ -166,7 +166,7 @@ function UploadForm(props: { topics: string[]; languages: string[]; onStart(): v
     setProgress(0);
     props.onStart();
     try {
-      const segment = await upload<Segment>('/segments', form, setProgress).done;
+      const segment = await upload<Segment>('/api/v1/segments', form, setProgress).done;
       setDone(segment.title);
       setFields({ ...fields, title: '', validFrom: '', validUntil: '' });
       if (fileRef.current) fileRef.current.value = '';

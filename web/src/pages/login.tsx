@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, ApiError, ok } from '../api';
 import { ErrorText, Field, inputValue, LangSwitch } from '../components/ui';
 import { useI18n } from '../i18n';
-import { setSession, type Session } from '../session';
+import { setSession } from '../session';
 
 export function LoginPage() {
   const { t } = useI18n();
@@ -16,7 +16,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      setSession(await api<Session>('POST', '/auth/login', { username, password }));
+      setSession(await ok(api.POST('/api/v1/auth/login', { body: { username, password } })));
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? new Error(t('auth.badCredentials')) : err);
     } finally {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Loading } from '../components/ui';
 import { useWorkspace } from '../context';
 import { getAll, useAsync, useInterval } from '../hooks';
@@ -15,7 +15,7 @@ export function ReceiversPage() {
   const { user, communes } = useWorkspace();
   const manage = can.manageSpeakers(user.role);
   const [communeId, setCommuneId] = useState(communes[0]?.id ?? '');
-  const speakers = useAsync(() => (communeId ? getAll<Speaker>('/speakers', { communeId }) : Promise.resolve([])), [communeId]);
+  const speakers = useAsync(() => (communeId ? getAll((page) => api.GET('/api/v1/speakers', { params: { query: { ...page, communeId } } })) : Promise.resolve([])), [communeId]);
   useInterval(() => void speakers.reload(), REFRESH_MS, !!communeId);
   const [token, setToken] = useState<{ name: string; deviceToken: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -24,7 +24,7 @@ export function ReceiversPage() {
     if (!confirm(t('receivers.rotateConfirm', { name: speaker.name }))) return;
     setError(null);
     try {
-      const answer = await api<{ deviceToken: string }>('POST', `/speakers/${speaker.id}/token`);
+      const answer = await ok(api.POST('/api/v1/speakers/{id}/token', { params: { path: { id: speaker.id } } }));
       setToken({ name: speaker.name, deviceToken: answer.deviceToken });
     } catch (err) {
       setError(err);
@@ -100,7 +100,7 @@ function RegisterForm(props: { communeId: string; onRegistered(name: string, tok
     setBusy(true);
     setError(null);
     try {
-      const speaker = await api<Speaker & { deviceToken: string }>('POST', '/speakers', { name, communeId: props.communeId, ...(location ? { location } : {}) });
+      const speaker = await ok(api.POST('/api/v1/speakers', { body: { name, communeId: props.communeId, ...(location ? { location } : {}) } }));
       setName('');
       setLocation('');
       props.onRegistered(speaker.name, speaker.deviceToken);

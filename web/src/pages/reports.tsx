@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import { get, getBlob, saveBlob } from '../api';
+import { api, blob, ok, saveBlob } from '../api';
 import { DeliveryChart } from '../components/bar-chart';
 import { AreaSelect, ErrorText, Field, inputValue, Loading } from '../components/ui';
 import { useWorkspace } from '../context';
 import { useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { addDays, dateKey, DISPLAY_TZ, formatDuration, zonedToDate } from '../time';
-import { REPORT_GROUPS, type ReportGroup, type ReportRow } from '../types';
+import { REPORT_GROUPS, type DeliveryReport, type ReportGroup } from '../types';
 
 export function ReportsPage() {
   const { t, lang } = useI18n();
@@ -21,7 +21,8 @@ export function ReportsPage() {
     groupBy: filters.groupBy,
     tz: DISPLAY_TZ,
   };
-  const report = useAsync(() => get<{ items: ReportRow[] }>('/reports/deliveries', query), [JSON.stringify(query)]);
+  // format=json (the default) answers the JSON media type of this route; CSV is downloaded below.
+  const report = useAsync(async () => (await ok(api.GET('/api/v1/reports/deliveries', { params: { query } }))) as DeliveryReport, [JSON.stringify(query)]);
   const rows = report.data?.items ?? [];
   const totals = rows.reduce((sum, r) => ({ broadcasts: sum.broadcasts + r.broadcasts, targeted: sum.targeted + r.targeted, played: sum.played + r.played, failed: sum.failed + r.failed, missed: sum.missed + r.missed, airtimeSec: sum.airtimeSec + r.airtimeSec }),
     { broadcasts: 0, targeted: 0, played: 0, failed: 0, missed: 0, airtimeSec: 0 });
@@ -30,7 +31,7 @@ export function ReportsPage() {
   const downloadCsv = async () => {
     setDownloadError(null);
     try {
-      saveBlob(await getBlob('/reports/deliveries', { ...query, format: 'csv' }), `loa-report-${filters.groupBy}-${filters.from}-${filters.to}.csv`);
+      saveBlob(await blob(api.GET('/api/v1/reports/deliveries', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' })), `loa-report-${filters.groupBy}-${filters.from}-${filters.to}.csv`);
     } catch (error) {
       setDownloadError(error);
     }

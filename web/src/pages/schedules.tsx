@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get } from '../api';
+import { api, ok } from '../api';
 import { ScheduleForm, type Conflict } from '../components/schedule-form';
 import { AreaSelect, ErrorText, Loading, Notice } from '../components/ui';
 import { WeekCalendar, type CalendarEntry } from '../components/week-calendar';
@@ -9,7 +9,7 @@ import { useI18n } from '../i18n';
 import { can } from '../roles';
 import { describeRecurrence, draftOf, emptyDraft, type ScheduleDraft } from '../schedule-draft';
 import { addDays, formatDayHeading, mondayOf, zonedToDate } from '../time';
-import type { Broadcast, Occurrence, Schedule, Segment, Speaker } from '../types';
+import type { Schedule } from '../types';
 
 const slotOf = (scheduleOrBroadcastId: string, startsAt: string) => `${scheduleOrBroadcastId}|${Date.parse(startsAt)}`;
 
@@ -26,10 +26,10 @@ export function SchedulesPage() {
   const from = zonedToDate(`${monday}T00:00`).toISOString();
   const to = zonedToDate(`${addDays(monday, 7)}T00:00`).toISOString();
 
-  const schedules = useAsync(() => (communeId ? getAll<Schedule>('/schedules', { communeId }) : Promise.resolve([])), [communeId]);
+  const schedules = useAsync(() => (communeId ? getAll((page) => api.GET('/api/v1/schedules', { params: { query: { ...page, communeId } } })) : Promise.resolve([])), [communeId]);
   const week = useAsync(() => loadWeek(communeId, schedules.data ?? [], from, to), [communeId, schedules.data, from, to]);
-  const segments = useAsync(() => getAll<Segment>('/segments'), []);
-  const speakers = useAsync(() => (communeId ? getAll<Speaker>('/speakers', { communeId }) : Promise.resolve([])), [communeId]);
+  const segments = useAsync(() => getAll((page) => api.GET('/api/v1/segments', { params: { query: page } })), []);
+  const speakers = useAsync(() => (communeId ? getAll((page) => api.GET('/api/v1/speakers', { params: { query: { ...page, communeId } } })) : Promise.resolve([])), [communeId]);
 
   useEffect(() => setEditing(null), [communeId]);
   useEffect(() => {
@@ -150,8 +150,8 @@ function Legend() {
 async function loadWeek(communeId: string, schedules: Schedule[], from: string, to: string): Promise<CalendarEntry[]> {
   if (!communeId) return [];
   const [broadcasts, occurrences] = await Promise.all([
-    getAll<Broadcast>('/broadcasts', { communeId, from, to }),
-    Promise.all(schedules.map(async (schedule) => ({ schedule, items: (await get<{ items: Occurrence[] }>(`/schedules/${schedule.id}/occurrences`, { from, to })).items }))),
+    getAll((page) => api.GET('/api/v1/broadcasts', { params: { query: { ...page, communeId, from, to } } })),
+    Promise.all(schedules.map(async (schedule) => ({ schedule, items: (await ok(api.GET('/api/v1/schedules/{id}/occurrences', { params: { path: { id: schedule.id }, query: { from, to } } }))).items }))),
   ]);
   const entries: CalendarEntry[] = broadcasts.map((b) => ({
     key: b.id, slot: slotOf(b.scheduleId ?? b.id, b.startsAt), title: b.title, startsAt: b.startsAt, endsAt: b.endsAt, status: b.status, priority: b.priority, scheduleId: b.scheduleId,

@@ -1,0 +1,42 @@
+import { Backoff } from './backoff.js';
+import { evictionsFor } from './cache-budget.js';
+
+describe('Backoff', () => {
+  it('doubles its window up to the ceiling, each wait anywhere within it', () => {
+    const highest = new Backoff(1000, 10_000, () => 1);
+    expect([1, 2, 3, 4, 5, 6].map(() => highest.next())).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+    highest.reset();
+    expect(highest.next()).toBe(1000);
+    const lowest = new Backoff(1000, 10_000, () => 0);
+    expect(lowest.next()).toBe(0);
+  });
+
+  it('spreads a fleet reconnecting at once over the whole first window', () => {
+    const waits = Array.from({ length: 20_000 }, () => new Backoff(10_000, 120_000).next());
+    const perSecond = new Array(10).fill(0);
+    for (const wait of waits) perSecond[Math.min(9, Math.floor(wait / 1000))]++;
+    // Uniform over 10 s: about 2,000 a second, none of the seconds crowded.
+    for (const count of perSecond) expect(count).toBeLessThan(2_400);
+  });
+});
+
+describe('evictionsFor', () => {
+  const entries = [
+    { id: 'old', bytes: 40, usedAt: 1 },
+    { id: 'queued', bytes: 40, usedAt: 2 },
+    { id: 'recent', bytes: 40, usedAt: 3 },
+  ];
+
+  it('evicts nothing while it fits', () => {
+    expect(evictionsFor(entries, 200, 40, new Set())).toEqual([]);
+  });
+
+  it('evicts the least recently used first, never what is still queued', () => {
+    expect(evictionsFor(entries, 130, 40, new Set(['queued']))).toEqual(['old']);
+    expect(evictionsFor(entries, 100, 40, new Set(['queued']))).toEqual(['old', 'recent']);
+  });
+
+  it('says so when even evicting all that may go is not enough', () => {
+    expect(evictionsFor(entries, 100, 40, new Set(['queued', 'recent']))).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type PathItemObject, type RequestBodyObject } from '@nestjs/swagger';
+import { ERROR_DESCRIPTIONS } from './api-errors.js';
+import { DuplicateErrorDto, ErrorDto, ScheduleConflictErrorDto, UnknownBroadcastsErrorDto } from './error.dto.js';
+
+/** OpenAPI 3.1: its schemas are JSON Schema 2020-12, so one validator (ajv) reads them as they are. */
+export const OPENAPI_VERSION = '3.1.0';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+/** The API's OpenAPI document, as served at /api/docs-json and committed as open-api/loa-api.json. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setOpenAPIVersion(OPENAPI_VERSION)
+    .setTitle('Loa API')
+    .setDescription('Grassroots loudspeaker broadcast scheduler. Errors answer `{statusCode, error, message}` (ErrorDto).')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorDto, DuplicateErrorDto, ScheduleConflictErrorDto, UnknownBroadcastsErrorDto],
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
+  for (const item of Object.values(document.paths) as PathItemObject[]) {
+    for (const method of METHODS) if (item[method]) addGlobalErrors(item[method]);
+  }
+  return document;
+}
+
+/**
+ * Errors that every route of a kind can answer, whatever its controller says: the global
+ * validation pipe (400 for any route with parameters or a body), the auth guard (401 behind a
+ * token) and the body parser (413 over the limit, 415 for a media type the route does not read).
+ */
+function addGlobalErrors(operation: OperationObject): void {
+  const body = operation.requestBody as RequestBodyObject | undefined;
+  if (operation.parameters?.length || body) addError(operation, 400);
+  if (operation.security?.length) addError(operation, 401);
+  if (body) {
+    addError(operation, 413);
+    addError(operation, 415);
+  }
+}
+
+function addError(operation: OperationObject, status: number): void {
+  operation.responses[status] ??= {
+    description: ERROR_DESCRIPTIONS[status],
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDto' } } },
+  };
+}
