@@ -12,6 +12,7 @@ import { DeliveriesRepository } from '../src/broadcasts/deliveries.repository.js
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makeSpeechLike } from './helpers/audio.js';
 import { insertSegment } from './helpers/device-rows.js';
+import { waitUntil } from './helpers/waiting.js';
 import { areaTree, auth, createSpeaker, createUser, USER_PASSWORD } from './helpers/fixtures.js';
 
 interface Entry {
@@ -79,6 +80,15 @@ describe('audit trail', () => {
       run: async () => {
         const user = await createUser(t, 'commune_operator', tree.communeA.id);
         return [{ action: 'user.create', resourceId: user.id, userId: admin.id }, { action: 'auth.login', resourceId: user.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/areas/imports',
+      run: async () => {
+        // One small official province (Lai Châu, 38 units), as a job on the areas queue.
+        const started = await t.http.post('/api/v1/areas/imports').set(auth(t.adminToken)).send({ province: '12' }).expect(202);
+        await waitUntil(async () => (await t.http.get(`/api/v1/areas/imports/${started.body.id}`).set(auth(t.adminToken))).body.state, (state) => state === 'completed', 60_000, 'area import');
+        return [{ action: 'area.import', userId: admin.id }];
       },
     },
     {
