@@ -24,7 +24,7 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null only for admins (no area: everywhere)' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null only for admins (no area: everywhere)' })
   @ValidateIf((_, value) => value !== undefined && value !== null) @IsUUID('all', { message: 'areaId must be a UUID or null' })
   areaId?: string | null;
 

@@ -870,7 +870,7 @@ export interface components {
              * Format: uuid
              * @description null only for admins (no area: everywhere)
              */
-            areaId?: Record<string, never> | null;
+            areaId?: string | null;
             /** @description a disabled user cannot sign in and its tokens stop working; false enables it again */
             disabled?: boolean;
         };
