@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import vm from 'node:vm';
 
 /**
  * Unit tests sit beside the code (*.spec.ts); HTTP/integration suites live in test/ (*.e2e-spec.ts)
@@ -6,6 +7,9 @@ import { execFileSync } from 'node:child_process';
  * The project is ES modules (NestJS 12 ships only those): Jest runs with --experimental-vm-modules.
  */
 const ESM_ONLY_REQUIRED = '/node_modules/content-disposition/';
+// Jest's module runtime can require() an ES module only where vm modules evaluate synchronously
+// (Node 24.9+, the check Jest itself makes); before that it gets this one as CommonJS.
+const jestRequiresEsm = typeof vm.SourceTextModule?.prototype.hasAsyncGraph === 'function';
 const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -13,10 +17,10 @@ const base = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
     // @fastify/static (CommonJS) requires content-disposition, which ships only ES modules: Node loads
-    // it natively (require(esm)), Jest's module runtime cannot, so Jest alone gets it as CommonJS.
-    [`${ESM_ONLY_REQUIRED}.+\\.js$`]: ['babel-jest', { plugins: ['@babel/plugin-transform-modules-commonjs'] }],
+    // it natively (require(esm)), Jest's module runtime before Node 24.9 cannot.
+    ...(jestRequiresEsm ? {} : { [`${ESM_ONLY_REQUIRED}.+\\.js$`]: ['babel-jest', { plugins: ['@babel/plugin-transform-modules-commonjs'] }] }),
   },
-  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY_REQUIRED.replace('/node_modules/', '')})`],
+  ...(jestRequiresEsm ? {} : { transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY_REQUIRED.replace('/node_modules/', '')})`] }),
 };
 const e2e = { ...base, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] };
 
@@ -36,7 +40,7 @@ export default {
   // testTimeout is global in Jest (ignored inside projects); e2e suites start real apps and ffmpeg jobs.
   testTimeout: 120000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/receiver/src/**/*.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/receiver/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts'] },
     { ...e2e, displayName: 'e2e-sqlite' },
     ...(postgres ? [{ ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/helpers/use-postgres.ts'] }] : []),
   ],

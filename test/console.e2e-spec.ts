@@ -235,13 +235,12 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await slot.first().getByRole('button').click();
     const form = page.locator('.schedule-form');
     await page.getByRole('heading', { name: `Sửa lịch «${SCHEDULE_TITLE}»` }).waitFor();
-    expect(await form.getByLabel('Ngày giờ phát').inputValue()).toBe(scheduleAt.toFormat("yyyy-LL-dd'T'HH:mm"));
+    expect(await form.getByLabel('Ngày giờ phát').inputValue()).toBe(scheduleAt.toFormat('dd/LL/yyyy HH:mm'));
     await form.getByLabel('Số lượt phát').fill('2');
     await form.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText(`Đã lưu lịch «${SCHEDULE_TITLE}».`).waitFor();
-    // 20 s + 30 s gap + 20 s: it now ends 70 s after it starts.
-    const ends = scheduleAt.plus({ seconds: 70 }).toFormat('HH:mm');
-    await slot.filter({ hasText: `${scheduleAt.toFormat('HH:mm')}–${ends}` }).filter({ hasNotText: 'Đã huỷ' }).first().waitFor();
+    // 20 s + 30 s gap + 20 s: it now lasts 70 s.
+    await slot.filter({ hasText: `${scheduleAt.toFormat('HH:mm')} · 1 phút 10 giây` }).filter({ hasNotText: 'Đã huỷ' }).first().waitFor();
 
     const laterAt = scheduleAt.plus({ hours: 3 });
     await createOnceSchedule('Bản tin tạm', laterAt);
@@ -298,7 +297,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await page.getByLabel('Thống kê theo').selectOption('commune');
     const row = page.locator('table.report tbody tr', { hasText: tree.communeA.name });
     await row.waitFor({ timeout: 30_000 });
-    await expect(row.locator('td').allInnerTexts()).resolves.toEqual(['1', '3', '2', '0', '0', expect.stringMatching(/^\d+:\d\d$/)]);
+    await expect(row.locator('td').allInnerTexts()).resolves.toEqual(['1', '3', '2', '0', '0', '1', expect.stringMatching(/^\d+:\d\d$/)]);
     await page.locator('figure.chart svg rect').first().waitFor();
     await browser.screenshot('10-report');
 
@@ -380,7 +379,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
       await form.getByRole('button', { name: 'Thêm', exact: true }).click();
     }
     await form.getByText('Một lần', { exact: true }).click();
-    await form.getByLabel('Ngày giờ phát').fill(at.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await form.getByLabel('Ngày giờ phát').fill(at.toFormat('dd/LL/yyyy HH:mm'));
     await form.getByRole('button', { name: 'Tạo lịch' }).click();
   }
 });

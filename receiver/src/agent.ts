@@ -1,3 +1,4 @@
+import { unwatchFile, watchFile } from 'node:fs';
 import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DiskCache } from './disk-cache.js';
@@ -48,6 +49,16 @@ export async function runAgent(config: ReceiverConfig, version: string): Promise
   });
   log({ level: 'info', event: 'started', version, server: config.server, dataDir: config.dataDir, cacheMb: config.cacheMb, player: config.player, outbox: receiver.outbox.size, cacheBytes: cache.bytes() });
 
+  // A new token written to the file is used at once (after a rotation), not at the next poll.
+  const tokenFile = 'file' in config.token ? config.token.file : null;
+  if (tokenFile) {
+    watchFile(tokenFile, { interval: 2000 }, (now, before) => {
+      if (now.mtimeMs === before.mtimeMs) return;
+      log({ level: 'info', event: 'token-file-changed', file: tokenFile });
+      void receiver.refresh('token-file-changed');
+    });
+  }
+
   const controller = new AbortController();
   for (const name of ['SIGTERM', 'SIGINT'] as const) {
     process.once(name, () => {
@@ -56,6 +67,7 @@ export async function runAgent(config: ReceiverConfig, version: string): Promise
     });
   }
   await receiver.run(controller.signal);
+  if (tokenFile) unwatchFile(tokenFile);
   await outbox.close();
   log({ level: 'info', event: 'stopped' });
 }

@@ -5,18 +5,28 @@ import type { ReceiverConfig } from './options.js';
 const RELOAD_EVERY_MS = 5000;
 
 /**
- * The device token, from its file or the environment. When the server refuses it (rotated), the
- * file is read again: installing the new token in the file is enough, no restart needed.
+ * The device token, from its file or the environment. The file is read again when it changes, and
+ * when the server refuses the token (rotated): installing the new token in the file is enough, no
+ * restart needed.
  */
 export class TokenSource {
   private token: string;
   private readAt = 0;
+  private fileChangedAt = 0;
 
   constructor(private readonly source: ReceiverConfig['token']) {
     this.token = this.read();
   }
 
   current(): string {
+    if ('file' in this.source) {
+      const changedAt = statSync(this.source.file, { throwIfNoEntry: false })?.mtimeMs ?? this.fileChangedAt;
+      if (changedAt !== this.fileChangedAt) {
+        this.fileChangedAt = changedAt;
+        this.readAt = 0;
+        this.reload();
+      }
+    }
     return this.token;
   }
 
@@ -42,6 +52,7 @@ export class TokenSource {
 
   private read(): string {
     this.readAt = Date.now();
+    if ('file' in this.source) this.fileChangedAt = statSync(this.source.file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
     if (!('file' in this.source)) return this.source.value.trim();
     let text: string;
     try {

@@ -42,3 +42,24 @@ describe('loadConfig', () => {
     for (const name of ['PORT="eighty"', 'LOA_ROLES', 'DATABASE_URL', 'LOA_JWT_SECRET']) expect(message).toContain(name);
   });
 });
+
+describe('speech configuration', () => {
+  it('accepts a command template and a lexicon file', () => {
+    const config = loadConfig({ LOA_TTS_COMMAND: 'piper --model "/opt/piper/vi vn.onnx" --output_file {out}', LOA_SPEECH_LEXICON: 'src/speech/vi/lexicon.vi.txt' });
+    expect(config.LOA_TTS_COMMAND).toContain('{out}');
+    expect(config.LOA_TTS_COMMAND_LANGUAGE).toBe('vi');
+  });
+
+  it.each([
+    ['piper --output_file out.wav', /LOA_TTS_COMMAND must contain \{out\}/],
+    ['piper --output_file {out} | sox - x.wav', /LOA_TTS_COMMAND has "\|": it runs without a shell/],
+    ['{out} piper', /must start with the program/],
+  ])('refuses the template %j, naming the variable', (template, message) => {
+    expect(() => loadConfig({ LOA_TTS_COMMAND: template })).toThrow(message);
+  });
+
+  it('names a lexicon file that cannot be read or parsed', () => {
+    expect(() => loadConfig({ LOA_SPEECH_LEXICON: '/nonexistent/lexicon.txt' })).toThrow(/LOA_SPEECH_LEXICON cannot be used: ENOENT/);
+    expect(() => loadConfig({ LOA_SPEECH_LEXICON: 'package.json' })).toThrow(/LOA_SPEECH_LEXICON cannot be used: package.json:1: /);
+  });
+});

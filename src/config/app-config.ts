@@ -1,8 +1,34 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
+import { parseCommandTemplate } from '../speech/command-template.js';
+import { loadLexicon } from '../speech/vi/lexicon-files.js';
 
 export const PROCESS_ROLES = ['api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/** A check that throws on a bad value; its message becomes the variable's error. */
+const checkedBy = (name: string, check: (value: string) => void) =>
+  ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          check(String(value));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args) => {
+        try {
+          check(String(args?.value));
+          return '';
+        } catch (error) {
+          return `${args?.property} ${(error as Error).message}`;
+        }
+      },
+    },
+  });
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -67,6 +93,24 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 14)
   LOA_DEVICE_LOOKAHEAD_HOURS = 24;
+
+  /** Another local text-to-speech engine, e.g. `piper --model /opt/piper/vi.onnx --output_file {out}` (src/speech/command-template.ts). */
+  @IsOptional() @checkedBy('commandTemplate', parseCommandTemplate)
+  LOA_TTS_COMMAND?: string;
+
+  /** The language LOA_TTS_COMMAND's voice reads. */
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'LOA_TTS_COMMAND_LANGUAGE must be a BCP-47 tag such as vi' })
+  LOA_TTS_COMMAND_LANGUAGE = 'vi';
+
+  /** A district's own abbreviations and words for the speech normaliser, added to the built-in list. */
+  @IsOptional() @checkedBy('lexiconFile', (path) => {
+    try {
+      loadLexicon(path);
+    } catch (error) {
+      throw new Error(`cannot be used: ${(error as Error).message}`);
+    }
+  })
+  LOA_SPEECH_LEXICON?: string;
 
   /**
    * Failed password (or one-time code) checks allowed per minute, counted apart per client address and

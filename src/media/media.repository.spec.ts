@@ -10,7 +10,7 @@ import {
   measureLufs,
   probeCli,
 } from '../../test/helpers/audio.js';
-import { MediaError, MediaRepository, parseEbur128 } from './media.repository.js';
+import { ATTENTION_SIGNAL_SEC, MediaError, MediaRepository, parseEbur128 } from './media.repository.js';
 
 /** Real ffmpeg, no mocks: every loudness claim is re-measured with the CLI helper. */
 const SLOW = 120_000;
@@ -163,6 +163,17 @@ describe('MediaRepository (real ffmpeg)', () => {
   });
 
   // Speed belongs to the benchmarks, not here: a busy CI machine must not fail a correct sniff.
+  it('generates the attention signal of alerts: about 2 s of sound that renders like any source', async () => {
+    const wav = join(dir, 'chime.wav');
+    await media.attentionSignal(wav);
+    const probed = await probeCli(wav);
+    expect(Math.abs(probed.durationSec - ATTENTION_SIGNAL_SEC)).toBeLessThan(0.05);
+    const loudness = await media.measureLoudness(wav);
+    const mp3 = join(dir, 'chime.mp3');
+    await media.renderBroadcast(wav, mp3, { sourceLufs: loudness.integratedLufs, sourceTruePeak: loudness.truePeakDbtp, downmixLufs: loudness.downmixLufs });
+    await expectBroadcastRendition(mp3, ATTENTION_SIGNAL_SEC);
+  });
+
   it('isAudio is true for a real recording', async () => {
     const path = join(dir, 'real.wav');
     await makeSpeechLike(path, { seconds: 3, format: 'wav' });

@@ -4,7 +4,8 @@ import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-va
 import { IsInstant, iso } from '../common/iso.js';
 import { PageQuery } from '../common/pagination.js';
 import { PageOf } from '../openapi/page.dto.js';
-import { SEGMENT_STATUSES, SegmentEntity, type SegmentStatus } from './segment.entity.js';
+import { SpeechTextFields } from '../speech/speech.dto.js';
+import { SEGMENT_SOURCES, SEGMENT_STATUSES, SegmentEntity, type SegmentSource, type SegmentStatus } from './segment.entity.js';
 
 /** The text fields of a multipart upload (the audio itself is the `file` field). */
 export class UploadSegmentFields {
@@ -17,6 +18,22 @@ export class UploadSegmentFields {
   @ApiProperty({ example: 'vi', description: 'BCP-47 language tag: vi, hmn, tay, th, km, ...' })
   @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP-47 tag such as vi, hmn, tay or km' })
   language: string;
+
+  @ApiPropertyOptional({ example: '2025-07-01T00:00:00+07:00', description: 'not to be aired before' }) @IsOptional() @IsInstant('validFrom')
+  validFrom?: string;
+
+  @ApiPropertyOptional({ example: '2025-12-31T23:59:59+07:00', description: 'announces a policy that changes then: must stop airing' })
+  @IsOptional() @IsInstant('validUntil')
+  validUntil?: string;
+}
+
+/** POST /segments/speech: a bulletin typed as text, read by a voice (SPEC §10). */
+export class SpeechSegmentDto extends SpeechTextFields {
+  @ApiProperty({ example: 'Mức đóng BHXH tự nguyện từ 01/7/2025' }) @IsString() @Length(1, 300)
+  title: string;
+
+  @ApiProperty({ example: 'social-insurance', description: 'free tag, used to group reports' }) @IsString() @Length(1, 100)
+  topic: string;
 
   @ApiPropertyOptional({ example: '2025-07-01T00:00:00+07:00', description: 'not to be aired before' }) @IsOptional() @IsInstant('validFrom')
   validFrom?: string;
@@ -58,8 +75,16 @@ export class SegmentDto {
   durationSec: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS' })
   loudnessLufs: number | null;
-  @ApiProperty({ description: 'sha256 of the uploaded source file: the duplicate key' })
+  @ApiProperty({ description: 'sha256 of the uploaded source file (of the voice and text for a spoken bulletin): the duplicate key' })
   sha256: string;
+  @ApiProperty({ enum: SEGMENT_SOURCES, enumName: 'SegmentSource', description: '`upload`, or `speech` for a bulletin typed as text (SPEC §10)' })
+  source: SegmentSource;
+  @ApiProperty({ type: String, nullable: true, description: "a spoken bulletin's text as written (null for uploads)" })
+  text: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the voice that reads it (GET /speech/voices)' })
+  voice: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the text exactly as the voice reads it' })
+  spokenText: string | null;
   @ApiProperty()
   approved: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -88,6 +113,10 @@ export class SegmentDto {
       durationSec: segment.durationSec,
       loudnessLufs: segment.loudnessLufs,
       sha256: segment.sha256,
+      source: segment.source,
+      text: segment.text,
+      voice: segment.voice,
+      spokenText: segment.spokenText,
       approved: !!segment.approved,
       validFrom: iso(segment.validFrom),
       validUntil: iso(segment.validUntil),

@@ -3,6 +3,9 @@ import { CountColumn, IdColumn, InstantColumn, RealColumn } from '../database/co
 
 export const SEGMENT_STATUSES = ['processing', 'ready', 'failed', 'retired'] as const;
 export type SegmentStatus = (typeof SEGMENT_STATUSES)[number];
+/** Where the audio came from: a file (`upload`) or a text read by a voice (`speech`, SPEC §10). */
+export const SEGMENT_SOURCES = ['upload', 'speech'] as const;
+export type SegmentSource = (typeof SEGMENT_SOURCES)[number];
 
 @Entity('segments')
 export class SegmentEntity {
@@ -41,7 +44,22 @@ export class SegmentEntity {
   @Column({ type: 'varchar', length: 255 })
   originalName: string;
 
-  /** sha256 of the uploaded source file. */
+  @Column({ type: 'varchar', length: 16, default: 'upload' })
+  source: SegmentSource;
+
+  /** A spoken bulletin's text as written. */
+  @Column({ type: 'text', nullable: true })
+  text: string | null;
+
+  /** The voice that reads it (GET /speech/voices). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  voice: string | null;
+
+  /** The text as the voice reads it (normalised when the segment was created). */
+  @Column({ type: 'text', nullable: true })
+  spokenText: string | null;
+
+  /** sha256 of the uploaded source file; of the voice and text for a spoken bulletin. */
   @Index()
   @Column({ type: 'varchar', length: 64 })
   sha256: string;

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.js';
 import { ApiAudioResponses } from '../openapi/api-media.js';
@@ -6,7 +6,7 @@ import { DuplicateErrorDto } from '../openapi/error.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { ListSegmentsQuery, SegmentDto, SegmentPageDto } from './segment.dto.js';
+import { ListSegmentsQuery, SegmentDto, SegmentPageDto, SpeechSegmentDto } from './segment.dto.js';
 import { FILE_FIELD, SegmentsService } from './segments.service.js';
 
 @ApiTags('segments')
@@ -42,6 +42,16 @@ export class SegmentsController {
   )
   upload(@CurrentUser() user: AuthUser, @Req() request: FastifyRequest) {
     return this.segments.upload(user, request.raw);
+  }
+
+  /** A bulletin typed as text: read by a voice, then the same lifecycle as an upload (SPEC §10). */
+  @Post('speech')
+  @Roles('admin', 'district_staff')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: SegmentDto, description: 'stored with source speech; status processing while it is synthesised and transcoded' })
+  @ApiErrors({ status: 409, type: DuplicateErrorDto, description: 'the same text read by the same voice is already a live segment' })
+  speech(@CurrentUser() user: AuthUser, @Body() dto: SpeechSegmentDto) {
+    return this.segments.createSpeech(user, dto);
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, ConflictException, Injectable, Logger, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
@@ -16,8 +17,9 @@ import { AppConfig } from '../config/app-config.js';
 import { MediaRepository } from '../media/media.repository.js';
 import { JOB_OPTIONS, JobName, QueueName } from '../queue/queue.constants.js';
 import { AudioStorage, removeFile } from '../storage/audio-storage.js';
-import { receiveUpload, type ReceivedUpload } from '../storage/multipart-upload.js';
-import { ListSegmentsQuery, SegmentDto, UploadSegmentFields } from './segment.dto.js';
+import { receiveUpload } from '../storage/multipart-upload.js';
+import { SpeechService } from '../speech/speech.service.js';
+import { ListSegmentsQuery, SegmentDto, SpeechSegmentDto, UploadSegmentFields } from './segment.dto.js';
 import type { SegmentEntity } from './segment.entity.js';
 import { SegmentsRepository } from './segments.repository.js';
 
@@ -38,6 +40,7 @@ export class SegmentsService {
     private readonly areas: AreasRepository,
     private readonly storage: AudioStorage,
     private readonly media: MediaRepository,
+    private readonly speech: SpeechService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -57,7 +60,8 @@ export class SegmentsService {
       if (!(await this.media.isAudio(upload.file.path))) {
         throw new UnsupportedMediaTypeException(`${FILE_FIELD}: ${upload.file.originalName} is not an audio file ffmpeg can read`);
       }
-      const segment = await this.insert(user, fields, validity, upload);
+      const { file } = upload;
+      const segment = await this.insert(user, fields, validity, { originalName: file.originalName, sha256: file.sha256, sourceBytes: file.sizeBytes });
       await this.storage.keepAsSource(upload.file.path, segment.id);
       await this.audit.record({
         action: 'segment.upload',
@@ -72,6 +76,28 @@ export class SegmentsService {
     } finally {
       await removeFile(upload.file.path); // gone already when kept as the source
     }
+  }
+
+  /**
+   * A bulletin typed as text (SPEC §10): the voice and the text as it will be read are settled now
+   * (400 for an unknown language or voice), a segment with the same voice and text answers 409, and
+   * the transcode queue synthesises it and runs the upload's loudness chain.
+   */
+  async createSpeech(user: AuthUser, dto: SpeechSegmentDto): Promise<SegmentDto> {
+    const validity = checkedValidity(dto);
+    const { voice, spokenText } = await this.speech.plan(dto);
+    const key = speechKey(voice.id, dto.text);
+    await this.refuseDuplicate(key);
+    const segment = await this.insert(user, dto, validity, {
+      originalName: '', sha256: key, sourceBytes: Buffer.byteLength(dto.text), source: 'speech', text: dto.text, voice: voice.id, spokenText,
+    });
+    await this.audit.record({
+      action: 'segment.speech',
+      resourceId: segment.id,
+      details: { title: segment.title, topic: segment.topic, language: segment.language, voice: voice.id, characters: dto.text.length, sha256: key },
+    });
+    await this.enqueueTranscode(segment.id).catch((error: Error) => this.logger.warn(`segment ${segment.id} not queued yet: ${error.message}`));
+    return SegmentDto.of(segment);
   }
 
   async list(user: AuthUser, query: ListSegmentsQuery): Promise<Page<SegmentDto>> {
@@ -143,7 +169,7 @@ export class SegmentsService {
     if (existing) throw duplicate(existing.id);
   }
 
-  private async insert(user: AuthUser, fields: UploadSegmentFields, validity: Validity, upload: ReceivedUpload): Promise<SegmentEntity> {
+  private async insert(user: AuthUser, fields: Pick<UploadSegmentFields, 'title' | 'topic' | 'language'>, validity: Validity, origin: Origin): Promise<SegmentEntity> {
     const now = this.clock.now();
     const areaPath = user.areaId ? await this.areas.pathOf(user.areaId) : null;
     const segment: SegmentEntity = {
@@ -156,10 +182,14 @@ export class SegmentsService {
       areaId: user.areaId,
       areaPath: areaPath ?? '/',
       uploadedBy: user.id,
-      originalName: upload.file.originalName,
-      sha256: upload.file.sha256,
-      liveSha256: upload.file.sha256,
-      sourceBytes: upload.file.sizeBytes,
+      originalName: origin.originalName,
+      sha256: origin.sha256,
+      liveSha256: origin.sha256,
+      sourceBytes: origin.sourceBytes,
+      source: origin.source ?? 'upload',
+      text: origin.text ?? null,
+      voice: origin.voice ?? null,
+      spokenText: origin.spokenText ?? null,
       durationSec: null,
       loudnessLufs: null,
       renditionLufs: null,
@@ -187,8 +217,13 @@ export class SegmentsService {
 }
 
 type Validity = Pick<SegmentEntity, 'validFrom' | 'validUntil'>;
+/** Where a new segment's audio comes from: the upload's file facts, or a spoken bulletin's text and voice. */
+type Origin = Pick<SegmentEntity, 'originalName' | 'sha256' | 'sourceBytes'> & Partial<Pick<SegmentEntity, 'source' | 'text' | 'voice' | 'spokenText'>>;
 
-function checkedValidity(fields: UploadSegmentFields): Validity {
+/** A spoken bulletin's duplicate key: the same text read by the same voice is the same audio. */
+const speechKey = (voiceId: string, text: string) => createHash('sha256').update(`speech\n${voiceId}\n${text.normalize('NFC').trim()}`).digest('hex');
+
+function checkedValidity(fields: Pick<UploadSegmentFields, 'validFrom' | 'validUntil'>): Validity {
   const validFrom = fields.validFrom ? new Date(fields.validFrom) : null;
   const validUntil = fields.validUntil ? new Date(fields.validUntil) : null;
   if (validFrom && validUntil && validUntil <= validFrom) throw new BadRequestException('validUntil must be after validFrom');
@@ -196,5 +231,5 @@ function checkedValidity(fields: UploadSegmentFields): Validity {
 }
 
 function duplicate(existingId: string): ConflictException {
-  return new ConflictException({ statusCode: 409, error: 'Conflict', message: `this audio was already uploaded as segment ${existingId}`, existingId });
+  return new ConflictException({ statusCode: 409, error: 'Conflict', message: `this audio (or this text read by this voice) is already segment ${existingId}`, existingId });
 }

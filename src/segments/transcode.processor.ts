@@ -6,15 +6,19 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { MediaError, MediaRepository } from '../media/media.repository.js';
 import { QueueName } from '../queue/queue.constants.js';
+import { SpeechError } from '../speech/speech-engine.js';
+import { SpeechService } from '../speech/speech.service.js';
 import { AudioStorage, removeFile, sha256File } from '../storage/audio-storage.js';
+import type { SegmentEntity } from './segment.entity.js';
 import { SegmentsRepository, type TranscodeResult } from './segments.repository.js';
 import { SegmentsService, type TranscodeJob } from './segments.service.js';
 
 export type TranscodeOutcome = 'ready' | 'failed' | 'skipped';
 
 /**
- * Queue `transcode` (SPEC §3): probe, measure, render the broadcast rendition, record it.
- * Something wrong with the audio (a MediaError) fails the segment at once with the reason; any
+ * Queue `transcode` (SPEC §3): probe, measure, render the broadcast rendition, record it; a spoken
+ * bulletin (SPEC §10) is first synthesised into its source file.
+ * Something wrong with the audio (a MediaError, or a SpeechError for the text) fails the segment at once with the reason; any
  * other error (database, disk, a crash) is retried by BullMQ with backoff, and only the last
  * attempt fails the segment. A worker that dies mid-job leaves a stalled job that BullMQ hands to
  * another worker.
@@ -28,6 +32,7 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
     private readonly segmentsService: SegmentsService,
     private readonly storage: AudioStorage,
     private readonly media: MediaRepository,
+    private readonly speech: SpeechService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -44,22 +49,25 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
     // Retired meanwhile, reaped, or a duplicate job: nothing to do.
     if (segment?.status !== 'processing') return 'skipped';
     try {
-      const result = await this.transcode(segmentId);
+      const result = await this.transcode(segment);
       if (await this.segments.markReady(segmentId, result, this.clock.now())) return 'ready';
       await removeFile(this.storage.renditionPath(segmentId)); // retired or reaped while we worked
       return 'skipped';
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (!(error instanceof MediaError) && !lastAttempt) throw error;
-      const reason = error instanceof MediaError ? error.message : 'audio processing failed repeatedly (internal error; see the worker log)';
-      this.logger.warn(`segment ${segmentId} failed: ${(error as Error).message}${error instanceof MediaError && error.detail ? `\n${error.detail}` : ''}`);
+      const ofTheAudio = error instanceof MediaError || error instanceof SpeechError;
+      if (!ofTheAudio && !lastAttempt) throw error;
+      const reason = ofTheAudio ? error.message : 'audio processing failed repeatedly (internal error; see the worker log)';
+      this.logger.warn(`segment ${segmentId} failed: ${(error as Error).message}${ofTheAudio && error.detail ? `\n${error.detail}` : ''}`);
       await this.segmentsService.failProcessing(segmentId, reason);
       return 'failed';
     }
   }
 
-  private async transcode(segmentId: string): Promise<TranscodeResult> {
+  private async transcode(segment: SegmentEntity): Promise<TranscodeResult> {
+    const segmentId = segment.id;
     const source = this.storage.sourcePath(segmentId);
+    if (segment.source === 'speech') await this.synthesise(segment, source);
     // Not a MediaError: the upload inserts the row just before it moves the file into place, and a
     // sweep may queue the job in between. The retry (after 5 s) finds it.
     await access(source).catch(() => {
@@ -86,6 +94,13 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
       renditionSha256: await sha256File(rendition),
       renditionBytes: rendered.sizeBytes,
     };
+  }
+
+  /** A spoken bulletin's source is its synthesised speech (made once: a retried job finds it). */
+  private async synthesise(segment: SegmentEntity, source: string): Promise<void> {
+    if (await access(source).then(() => true, () => false)) return;
+    const voice = await this.speech.storedVoice(segment.voice!);
+    await this.speech.synthesise(segment.spokenText!, voice, source);
   }
 }
 

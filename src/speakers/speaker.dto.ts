@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { PageOf } from '../openapi/page.dto.js';
 import { iso } from '../common/iso.js';
@@ -27,9 +27,17 @@ export class UpdateSpeakerDto {
   location?: string;
 }
 
+/** Listed by name in natural order (Vietnamese collation, numbers by value: "Loa 2" before "Loa 10"). */
 export class ListSpeakersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
   communeId?: string;
+
+  @ApiPropertyOptional({ description: 'part of the name or location (letter case ignored)', minLength: 1, maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'only receivers seen within LOA_SPEAKER_OFFLINE_SEC (true), or only the others (false)' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'online must be true or false' })
+  online?: 'true' | 'false';
 }
 
 export class SpeakerDto {

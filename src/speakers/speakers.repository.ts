@@ -5,6 +5,19 @@ import { chunked } from '../database/sql.js';
 import { SpeakerEntity } from './speaker.entity.js';
 
 const MARK_SEEN_CHUNK = 500;
+/** Receiver names in the order people read them: Vietnamese letters, numbers by value ("Loa 2" before "Loa 10"). */
+const NAME_ORDER = new Intl.Collator('vi', { numeric: true });
+
+export interface SpeakerFilter {
+  pathPrefix: string | null;
+  communeId?: string;
+  /** part of the name or location, letter case ignored */
+  q?: string;
+  /** seen since `seenSince` (online) or not */
+  online?: { online: boolean; seenSince: Date };
+  limit: number;
+  offset: number;
+}
 
 @Injectable()
 export class SpeakersRepository {
@@ -41,12 +54,23 @@ export class SpeakersRepository {
     }
   }
 
-  /** Speakers in the communes under `pathPrefix` (all when null), optionally one commune. */
-  list(filter: { pathPrefix: string | null; communeId?: string; limit: number; offset: number }) {
-    const query = this.speakers.createQueryBuilder('s').innerJoin('areas', 'a', 'a.id = s.communeId').orderBy('s.name', 'ASC').addOrderBy('s.id', 'ASC').take(filter.limit).skip(filter.offset);
+  /**
+   * One page of the speakers under `pathPrefix` (all when null) that match, in NAME_ORDER. SQL orders
+   * bytes ("Loa 10" before "Loa 2", "Ă" after "Z"), so the matches' ids and names are sorted here and
+   * the page is read by id: 10,000 receivers take a few milliseconds.
+   */
+  async list(filter: SpeakerFilter): Promise<[SpeakerEntity[], number]> {
+    const query = this.speakers.createQueryBuilder('s').select(['s.id', 's.name']).innerJoin('areas', 'a', 'a.id = s.communeId');
     if (filter.pathPrefix) query.andWhere('a.path LIKE :prefix', { prefix: `${filter.pathPrefix}%` });
     if (filter.communeId) query.andWhere('s.communeId = :communeId', { communeId: filter.communeId });
-    return query.getManyAndCount();
+    if (filter.q) query.andWhere(`(LOWER(s.name) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(s.location, '')) LIKE :q ESCAPE '\\')`, { q: `%${filter.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` });
+    if (filter.online?.online) query.andWhere('s.lastSeenAt >= :seenSince', { seenSince: filter.online.seenSince.getTime() });
+    if (filter.online && !filter.online.online) query.andWhere('(s.lastSeenAt IS NULL OR s.lastSeenAt < :seenSince)', { seenSince: filter.online.seenSince.getTime() });
+    const matches = (await query.getMany()).sort((a, b) => NAME_ORDER.compare(a.name, b.name) || (a.id < b.id ? -1 : 1));
+    const ids = matches.slice(filter.offset, filter.offset + filter.limit).map((s) => s.id);
+    const rows = ids.length ? await this.speakers.findBy({ id: In(ids) }) : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return [ids.map((id) => byId.get(id)!).filter(Boolean), matches.length];
   }
 
   /** Speakers of these communes, as (id, communeId). */

@@ -37,7 +37,9 @@ export class SpeakersService {
 
   async list(user: AuthUser, query: ListSpeakersQuery): Promise<Page<SpeakerDto>> {
     if (query.communeId) notFoundUnless(await this.isAreaVisible(user, query.communeId), 'commune');
-    const [rows, total] = await this.speakers.list({ pathPrefix: user.areaPath, communeId: query.communeId, limit: query.limit, offset: query.offset });
+    const seenSince = new Date(this.clock.now().getTime() - this.config.LOA_SPEAKER_OFFLINE_SEC * 1000);
+    const online = query.online === undefined ? undefined : { online: query.online === 'true', seenSince };
+    const [rows, total] = await this.speakers.list({ pathPrefix: user.areaPath, communeId: query.communeId, q: query.q, online, limit: query.limit, offset: query.offset });
     return { items: rows.map((s) => this.toDto(s)), total };
   }
 

@@ -22,7 +22,7 @@ export async function insertSegment(t: TestApp, values: Partial<SegmentEntity> &
   const sha = randomUUID().replaceAll('-', '').padEnd(64, '0');
   const segment: SegmentEntity = {
     id: randomUUID(), title: 'Bảo hiểm xã hội tự nguyện', topic: 'social-insurance', language: 'vi', status: 'ready', error: null,
-    uploadedBy: null, originalName: 'bhxh.wav', sha256: sha, liveSha256: sha, sourceBytes: 1000, durationSec: 90, loudnessLufs: -23,
+    uploadedBy: null, originalName: 'bhxh.wav', source: 'upload', text: null, voice: null, spokenText: null, sha256: sha, liveSha256: sha, sourceBytes: 1000, durationSec: 90, loudnessLufs: -23,
     renditionLufs: -16, renditionTruePeakDb: -1.5, renditionSha256: sha.split('').reverse().join(''), renditionBytes: 1000,
     approved: true, approvedBy: null, approvedAt: now, validFrom: null, validUntil: null, createdAt: now, updatedAt: now, retiredAt: null,
     ...values,

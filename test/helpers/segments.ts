@@ -15,7 +15,7 @@ export async function createReadySegment(t: TestApp, values: { areaId: string | 
   const sha = randomUUID().replaceAll('-', '').padEnd(64, '0');
   const segment: SegmentEntity = {
     id: randomUUID(), title: 'Bảo hiểm y tế hộ gia đình', topic: 'health-insurance', language: 'vi', status: 'ready', error: null, areaPath,
-    uploadedBy: null, originalName: 'bhyt.wav', sha256: sha, liveSha256: sha, sourceBytes: 1000, durationSec: 60, loudnessLufs: -20,
+    uploadedBy: null, originalName: 'bhyt.wav', source: 'upload', text: null, voice: null, spokenText: null, sha256: sha, liveSha256: sha, sourceBytes: 1000, durationSec: 60, loudnessLufs: -20,
     renditionLufs: -16, renditionTruePeakDb: -1.5, renditionSha256: sha, renditionBytes: 1000, approved: true, approvedBy: null, approvedAt: now,
     validFrom: null, validUntil: null, createdAt: now, updatedAt: now, retiredAt: null,
     ...values,

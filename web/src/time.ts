@@ -97,6 +97,20 @@ export function formatDayHeading(key: string, lang: string): string {
   return new Intl.DateTimeFormat(localeOf(lang), { timeZone: 'UTC', weekday: 'short', day: '2-digit', month: '2-digit' }).format(new Date(Date.UTC(y, m - 1, d, 12)));
 }
 
+/** How long, in words: 7 -> "7 giây" / "7 s"; 150 -> "2 phút 30 giây" / "2 min 30 s"; 3900 -> "1 giờ 5 phút" / "1 h 5 min". */
+export function formatSpan(seconds: number, lang: string): string {
+  const total = Math.max(0, Math.round(seconds));
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const units = lang === 'vi' ? ['giờ', 'phút', 'giây'] : ['h', 'min', 's'];
+  const parts = h ? [[h, 0], [m, 1]] : m ? [[m, 1], [s, 2]] : [[s, 2]];
+  return parts.filter(([value], i) => value || i === 0).map(([value, unit]) => `${value} ${units[unit]}`).join(' ');
+}
+
+/** The first day of the calendar's week: today on a phone (its days stack, today first), else the Monday. */
+export function weekStartOf(date: Date, phone: boolean): string {
+  return phone ? dateKey(date) : mondayOf(date);
+}
+
 /** 95.4 -> "1:35"; 3725 -> "1:02:05". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';

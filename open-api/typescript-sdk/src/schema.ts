@@ -329,6 +329,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segments/speech": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Segments_speech"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/segments/{id}": {
         parameters: {
             query?: never;
@@ -563,6 +579,54 @@ export interface paths {
         get: operations["Metrics_scrape"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Speech_voices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Speech_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/speech/preview/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Speech_previewAudio"];
         delete?: never;
         options?: never;
         head?: never;
@@ -961,6 +1025,11 @@ export interface components {
         };
         /** @enum {string} */
         SegmentStatus: "processing" | "ready" | "failed" | "retired";
+        /**
+         * @description `upload`, or `speech` for a bulletin typed as text (SPEC §10)
+         * @enum {string}
+         */
+        SegmentSource: "upload" | "speech";
         SegmentDto: {
             /** Format: uuid */
             id: string;
@@ -976,8 +1045,16 @@ export interface components {
             durationSec: number | null;
             /** @description integrated loudness of the uploaded source (EBU R128); the rendition is at -16 LUFS */
             loudnessLufs: number | null;
-            /** @description sha256 of the uploaded source file: the duplicate key */
+            /** @description sha256 of the uploaded source file (of the voice and text for a spoken bulletin): the duplicate key */
             sha256: string;
+            /** @description `upload`, or `speech` for a bulletin typed as text (SPEC §10) */
+            source: components["schemas"]["SegmentSource"];
+            /** @description a spoken bulletin's text as written (null for uploads) */
+            text: string | null;
+            /** @description the voice that reads it (GET /speech/voices) */
+            voice: string | null;
+            /** @description the text exactly as the voice reads it */
+            spokenText: string | null;
             approved: boolean;
             /** Format: date-time */
             validFrom: string | null;
@@ -996,6 +1073,37 @@ export interface components {
             approvedAt: string | null;
             /** Format: date-time */
             retiredAt: string | null;
+        };
+        SpeechSegmentDto: {
+            /** @example Từ ngày 01/7/2025, mức đóng BHXH tự nguyện thấp nhất là 330.000 đồng/tháng. */
+            text: string;
+            /**
+             * @description a language with a voice (GET /speech/voices)
+             * @example vi
+             */
+            language: string;
+            /**
+             * @description a voice id from GET /speech/voices; default: the language's first voice
+             * @example vi-vn-x-south
+             */
+            voice?: string;
+            /** @example Mức đóng BHXH tự nguyện từ 01/7/2025 */
+            title: string;
+            /**
+             * @description free tag, used to group reports
+             * @example social-insurance
+             */
+            topic: string;
+            /**
+             * @description not to be aired before
+             * @example 2025-07-01T00:00:00+07:00
+             */
+            validFrom?: string;
+            /**
+             * @description announces a policy that changes then: must stop airing
+             * @example 2025-12-31T23:59:59+07:00
+             */
+            validUntil?: string;
         };
         SegmentPageDto: {
             items: components["schemas"]["SegmentDto"][];
@@ -1362,6 +1470,47 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        /**
+         * @description the built-in espeak-ng, or the engine of LOA_TTS_COMMAND
+         * @enum {string}
+         */
+        SpeechEngine: "espeak-ng" | "command";
+        VoiceDto: {
+            /** @example vi-vn-x-south */
+            id: string;
+            /** @example vi */
+            language: string;
+            /** @example Vietnamese (Southern) */
+            name: string;
+            /** @description the built-in espeak-ng, or the engine of LOA_TTS_COMMAND */
+            engine: components["schemas"]["SpeechEngine"];
+        };
+        VoiceListDto: {
+            items: components["schemas"]["VoiceDto"][];
+        };
+        SpeechPreviewDto: {
+            /** @example Từ ngày 01/7/2025, mức đóng BHXH tự nguyện thấp nhất là 330.000 đồng/tháng. */
+            text: string;
+            /**
+             * @description a language with a voice (GET /speech/voices)
+             * @example vi
+             */
+            language: string;
+            /**
+             * @description a voice id from GET /speech/voices; default: the language's first voice
+             * @example vi-vn-x-south
+             */
+            voice?: string;
+        };
+        SpeechPreviewResult: {
+            /** @description the text exactly as it will be read */
+            spokenText: string;
+            /**
+             * @description the voice that would read it
+             * @example vi
+             */
+            voice: string;
         };
     };
     responses: never;
@@ -2749,6 +2898,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 communeId?: string;
+                /** @description part of the name or location (letter case ignored) */
+                q?: string;
+                /** @description only receivers seen within LOA_SPEAKER_OFFLINE_SEC (true), or only the others (false) */
+                online?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -3183,6 +3336,84 @@ export interface operations {
                 };
             };
             /** @description not multipart/form-data, or not audio ffmpeg can read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Segments_speech: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeechSegmentDto"];
+            };
+        };
+        responses: {
+            /** @description stored with source speech; status processing while it is synthesised and transcoded */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the same text read by the same voice is already a live segment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4296,6 +4527,171 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+        };
+    };
+    Speech_voices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoiceListDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Speech_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeechPreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeechPreviewResult"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Speech_previewAudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeechPreviewDto"];
+            };
+        };
+        responses: {
+            /** @description the broadcast rendition it would get: mono 44.1 kHz MP3 at -16 LUFS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": string;
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };

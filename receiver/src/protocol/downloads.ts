@@ -84,9 +84,9 @@ export class Downloads {
     return undefined;
   }
 
-  /** The segment is needed by the first broadcast still missing audio: the one to play next. */
+  /** The segment is needed by the most urgent broadcast (playing, or the next to play): the cache bound gives way for it alone. */
   private essential(segment: QueueSegment): boolean {
-    return this.items.find((item) => !this.ready(item))?.segments.some((s) => s.id === segment.id) ?? false;
+    return this.items[0]?.segments.some((s) => s.id === segment.id) ?? false;
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -57,6 +57,7 @@ export class Receiver {
   private pushUp = false;
   private pushUnsupported = false;
   private pollWake: AbortController | null = null;
+  private pushWake: AbortController | null = null;
   private lastError: string | undefined;
   private statusRefused = false;
 
@@ -93,6 +94,13 @@ export class Receiver {
     this.playback.replan();
     await Promise.all(loops);
     await this.playback.close();
+  }
+
+  /** Something changed that should let the server answer again (a new token): read the queue, send receipts and reconnect now. */
+  async refresh(reason: string): Promise<void> {
+    this.pushWake?.abort();
+    this.sender.kick();
+    await this.readQueue(reason);
   }
 
   /** Sends every receipt the outbox holds now; throws if the server cannot take them. */
@@ -176,7 +184,11 @@ export class Receiver {
       }
       const delay = backoff.next();
       this.log({ level: status === 404 ? 'debug' : 'warn', event: 'push-lost', retryInMs: delay, error: error ? (error as Error).message : 'the server closed the stream' });
-      await sleep(delay, signal);
+      this.pushWake = new AbortController();
+      const stop = () => this.pushWake?.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      await sleep(delay, this.pushWake.signal);
+      signal.removeEventListener('abort', stop);
     }
   }
 

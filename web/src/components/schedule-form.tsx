@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, ok } from '../api';
 import { useI18n } from '../i18n';
+import { topicLabel } from '../labels';
 import { bodyOf, type RecurrenceMode, type ScheduleDraft, weekdayName } from '../schedule-draft';
 import { formatDateTime, formatDuration } from '../time';
 import type { Schedule, ScheduleClash, Segment, Speaker } from '../types';
 import { ErrorText, Field, inputValue } from './ui';
+import { DateInput } from './date-input';
 
 export type Conflict = ScheduleClash;
 
@@ -114,7 +116,7 @@ export function ScheduleForm(props: {
           <Field label={t('schedules.addSegment')}>{(id) => (
             <select id={id} value={pick} onChange={(e) => setPick(inputValue(e))}>
               <option value="">{choosable.length ? t('schedules.chooseSegment') : t('schedules.noApprovedSegments')}</option>
-              {choosable.map((s) => <option key={s.id} value={s.id}>{s.title} ({s.topic}, {s.language}, {formatDuration(s.durationSec)})</option>)}
+              {choosable.map((s) => <option key={s.id} value={s.id}>{s.title} ({topicLabel(s.topic, lang)}, {s.language}, {formatDuration(s.durationSec)})</option>)}
             </select>
           )}</Field>
           <button type="button" class="secondary" disabled={!pick} onClick={() => (update({ segmentIds: [...draft.segmentIds, pick] }), setPick(''))}>{t('schedules.add')}</button>
@@ -133,8 +135,8 @@ export function ScheduleForm(props: {
           ))}
         </div>
         <div class="grid">
-          {draft.mode === 'once' && <Field label={t('schedules.at')}>{(id) => <input id={id} name="at" type="datetime-local" required value={draft.at} onInput={(e) => update({ at: inputValue(e) })} />}</Field>}
-          {(draft.mode === 'daily' || draft.mode === 'weekly') && <Field label={t('schedules.time')}>{(id) => <input id={id} name="time" type="time" required value={draft.time} onInput={(e) => update({ time: inputValue(e) })} />}</Field>}
+          {draft.mode === 'once' && <Field label={t('schedules.at')}>{(id) => <DateInput id={id} name="at" kind="datetime" required value={draft.at} onChange={(at) => update({ at })} />}</Field>}
+          {(draft.mode === 'daily' || draft.mode === 'weekly') && <Field label={t('schedules.time')}>{(id) => <DateInput id={id} name="time" kind="time" required value={draft.time} onChange={(time) => update({ time })} />}</Field>}
           {draft.mode === 'cron' && (
             <Field label={t('schedules.cron')} hint={t('schedules.cronHint')}>{(id, hint) => <input id={id} name="cron" required value={draft.cron} onInput={(e) => update({ cron: inputValue(e) })} aria-describedby={hint} class="mono" />}</Field>
           )}
@@ -153,8 +155,8 @@ export function ScheduleForm(props: {
         )}
         {draft.mode !== 'once' && (
           <div class="grid">
-            <Field label={t('schedules.startDate')} hint={t('common.optional')}>{(id, hint) => <input id={id} type="date" value={draft.startDate} onInput={(e) => update({ startDate: inputValue(e) })} aria-describedby={hint} />}</Field>
-            <Field label={t('schedules.endDate')} hint={t('common.optional')}>{(id, hint) => <input id={id} type="date" value={draft.endDate} onInput={(e) => update({ endDate: inputValue(e) })} aria-describedby={hint} />}</Field>
+            <Field label={t('schedules.startDate')} hint={t('common.optional')}>{(id, hint) => <DateInput id={id} kind="date" value={draft.startDate} onChange={(startDate) => update({ startDate })} describedBy={hint} />}</Field>
+            <Field label={t('schedules.endDate')} hint={t('common.optional')}>{(id, hint) => <DateInput id={id} kind="date" value={draft.endDate} onChange={(endDate) => update({ endDate })} describedBy={hint} />}</Field>
           </div>
         )}
       </fieldset>

@@ -1,6 +1,7 @@
 import { useI18n } from '../i18n';
-import { addDays, dateKey, formatDayHeading, formatTime } from '../time';
-import type { BroadcastStatus, Priority } from '../types';
+import type { ShownStatus } from '../broadcast-status';
+import { addDays, dateKey, formatDayHeading, formatSpan, formatTime } from '../time';
+import type { Priority } from '../types';
 
 export interface CalendarEntry {
   /** Unique on the calendar: the broadcast id, or the schedule and time of a planned occurrence. */
@@ -10,20 +11,21 @@ export interface CalendarEntry {
   title: string;
   startsAt: string;
   endsAt: string;
-  /** `planned`: an occurrence not yet materialised into a broadcast (beyond the scheduler's horizon). */
-  status: BroadcastStatus | 'planned';
+  /** `planned`: a coming occurrence not yet materialised into a broadcast (beyond the scheduler's horizon). */
+  status: ShownStatus | 'planned';
   priority: Priority;
   scheduleId: string | null;
 }
 
 /**
- * Seven day columns (Monday first) listing each day's broadcasts in time order, coloured by
- * status; on a phone the days stack. Times are Vietnam wall-clock times.
+ * Seven day columns from `start` (a Monday on a wide screen, today on a phone, where the days stack)
+ * listing each day's broadcasts in time order, coloured by status. Each shows its start (Vietnam
+ * wall-clock time) and how long it lasts: a 7-second broadcast has the same start and end minute.
  */
-export function WeekCalendar(props: { monday: string; entries: CalendarEntry[]; highlight?: string | null; onSelect?(entry: CalendarEntry): void }) {
+export function WeekCalendar(props: { start: string; entries: CalendarEntry[]; highlight?: string | null; onSelect?(entry: CalendarEntry): void }) {
   const { t, lang } = useI18n();
   const today = dateKey(new Date());
-  const days = Array.from({ length: 7 }, (_, i) => addDays(props.monday, i));
+  const days = Array.from({ length: 7 }, (_, i) => addDays(props.start, i));
   const byDay = new Map(days.map((day) => [day, [] as CalendarEntry[]]));
   for (const entry of props.entries) byDay.get(dateKey(new Date(entry.startsAt)))?.push(entry);
   return (
@@ -39,10 +41,11 @@ export function WeekCalendar(props: { monday: string; entries: CalendarEntry[]; 
             {!entries.length && <p class="muted empty-day">—</p>}
             <ul>
               {entries.map((entry) => {
-                const label = `${formatTime(entry.startsAt, lang)}–${formatTime(entry.endsAt, lang)} ${entry.title}, ${t(`status.${entry.status}`)}`;
+                const when = `${formatTime(entry.startsAt, lang)} · ${formatSpan((Date.parse(entry.endsAt) - Date.parse(entry.startsAt)) / 1000, lang)}`;
+                const label = `${when} ${entry.title}, ${t(`status.${entry.status}`)}`;
                 const body = (
                   <>
-                    <span class="entry-time">{formatTime(entry.startsAt, lang)}–{formatTime(entry.endsAt, lang)}</span>
+                    <span class="entry-time">{when}</span>
                     <span class="entry-title">{entry.priority !== 'normal' && <span class={`prio prio-${entry.priority}`}>{t(`priority.${entry.priority}`)}</span>}{entry.title}</span>
                     <span class="entry-status">{t(`status.${entry.status}`)}</span>
                   </>

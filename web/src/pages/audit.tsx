@@ -3,8 +3,10 @@ import { api, ok } from '../api';
 import { ErrorText, Field, inputValue, Loading, Notice } from '../components/ui';
 import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
+import { actionLabel, resourceLabel } from '../labels';
 import { addDays, dateKey, formatDateTime, zonedToDate } from '../time';
 import type { AuditVerification, User } from '../types';
+import { DateInput } from '../components/date-input';
 
 const PAGE_SIZE = 100;
 const ACTION = /^[a-z_]+\.[a-z_]+$/;
@@ -55,8 +57,8 @@ export function AuditPage() {
       )}
       <div class="card">
         <form class="filters" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
-          <Field label={t('common.from')}>{(id) => <input id={id} type="date" value={range.from} onInput={(e) => (setRange({ ...range, from: inputValue(e) }), setLimit(PAGE_SIZE))} />}</Field>
-          <Field label={t('common.to')}>{(id) => <input id={id} type="date" value={range.to} onInput={(e) => (setRange({ ...range, to: inputValue(e) }), setLimit(PAGE_SIZE))} />}</Field>
+          <Field label={t('common.from')}>{(id) => <DateInput id={id} kind="date" required value={range.from} onChange={(from) => from && (setRange({ ...range, from }), setLimit(PAGE_SIZE))} />}</Field>
+          <Field label={t('common.to')}>{(id) => <DateInput id={id} kind="date" required value={range.to} onChange={(to) => to && (setRange({ ...range, to }), setLimit(PAGE_SIZE))} />}</Field>
           <Field label={t('audit.action')} hint={t('audit.actionHint')}>{(id, hint) => (
             <input id={id} value={range.action} aria-describedby={hint} onInput={(e) => (setRange({ ...range, action: inputValue(e).trim() }), setLimit(PAGE_SIZE))} />
           )}</Field>
@@ -82,8 +84,8 @@ export function AuditPage() {
                   <td class="num" data-label="#">{entry.seq}</td>
                   <td data-label={t('audit.at')}>{formatDateTime(entry.at, lang)}</td>
                   <td data-label={t('audit.user')}>{entry.userId ? (names.get(entry.userId) ?? entry.userId.slice(0, 8)) : '—'}</td>
-                  <td data-label={t('audit.action')}><code>{entry.action}</code></td>
-                  <td data-label={t('audit.resource')}>{entry.resource}{entry.resourceId && <small class="muted"> {entry.resourceId.slice(0, 8)}</small>}</td>
+                  <td data-label={t('audit.action')}>{actionLabel(entry.action, lang)} <code class="muted">{entry.action}</code></td>
+                  <td data-label={t('audit.resource')}>{resourceLabel(entry.resource, lang)}{entry.resourceId && <small class="muted"> {entry.resourceId.slice(0, 8)}</small>}</td>
                   <td data-label={t('audit.hash')}><code title={entry.hash}>{entry.hash.slice(0, 12)}…</code></td>
                 </tr>
               ))}

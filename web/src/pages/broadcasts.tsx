@@ -3,10 +3,12 @@ import { useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { AreaSelect, ErrorText, Field, inputValue, Loading, StatusBadge } from '../components/ui';
 import { useWorkspace } from '../context';
-import { getAll, useAsync } from '../hooks';
+import { getAll, useAsync, useInterval } from '../hooks';
+import { shownStatus } from '../broadcast-status';
 import { useI18n } from '../i18n';
-import { addDays, dateKey, formatDateTime, zonedToDate } from '../time';
+import { addDays, dateKey, formatDateTime, formatTime, zonedToDate } from '../time';
 import { BROADCAST_STATUSES, type Broadcast, type BroadcastStatus } from '../types';
+import { DateInput } from '../components/date-input';
 
 const PAGE_SIZE = 100;
 const NOT_DISPATCHED: BroadcastStatus[] = ['scheduled', 'skipped', 'cancelled', 'preempted'];
@@ -27,6 +29,10 @@ export function BroadcastsPage() {
   const broadcasts = useAsync(() => ok(api.GET('/api/v1/broadcasts', { params: { query: { ...query, limit } } })), [JSON.stringify(query), limit]);
   const set = (name: keyof typeof filters) => (e: TargetedEvent<HTMLInputElement | HTMLSelectElement>) => (setFilters({ ...filters, [name]: inputValue(e) }), setLimit(PAGE_SIZE));
 
+  // What is on air changes with the clock alone: its audio ends at endsAt.
+  const [now, setNow] = useState(Date.now());
+  useInterval(() => setNow(Date.now()), 15_000);
+
   const items = broadcasts.data?.items ?? [];
   return (
     <section aria-labelledby="broadcasts-title">
@@ -36,8 +42,8 @@ export function BroadcastsPage() {
       <div class="card">
         <form class="filters" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
           <AreaSelect label={t('common.commune')} value={filters.communeId} onChange={(communeId) => setFilters({ ...filters, communeId })} areas={communes} allLabel={t('common.allCommunes')} />
-          <Field label={t('common.from')}>{(id) => <input id={id} type="date" value={filters.from} onInput={set('from')} />}</Field>
-          <Field label={t('common.to')}>{(id) => <input id={id} type="date" value={filters.to} onInput={set('to')} />}</Field>
+          <Field label={t('common.from')}>{(id) => <DateInput id={id} kind="date" value={filters.from} onChange={(from) => (setFilters({ ...filters, from }), setLimit(PAGE_SIZE))} />}</Field>
+          <Field label={t('common.to')}>{(id) => <DateInput id={id} kind="date" value={filters.to} onChange={(to) => (setFilters({ ...filters, to }), setLimit(PAGE_SIZE))} />}</Field>
           <Field label={t('common.status')}>{(id) => (
             <select id={id} value={filters.status} onChange={set('status')}>
               <option value="">{t('common.all')}</option>
@@ -71,7 +77,10 @@ export function BroadcastsPage() {
                       {b.reason && <small class="muted block">{b.reason}</small>}
                     </td>
                     <td data-label={t('common.commune')}>{areaName(b.areaId)}</td>
-                    <td data-label={t('common.status')}><StatusBadge status={b.status} /></td>
+                    <td data-label={t('common.status')}>
+                      <StatusBadge status={shownStatus(b, now)} />
+                      {shownStatus(b, now) === 'awaiting_receipts' && <small class="muted block">{t('broadcasts.audioEnded', { time: formatTime(b.endsAt, lang) })}</small>}
+                    </td>
                     <td data-label={t('broadcasts.played')}><Counts broadcast={b} /></td>
                     <td class="actions">
                       <button type="button" class="secondary small" aria-expanded={open === b.id} aria-controls={`deliveries-${b.id}`} onClick={() => setOpen(open === b.id ? null : b.id)}>

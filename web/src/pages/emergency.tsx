@@ -4,6 +4,7 @@ import { AreaSelect, Dialog, ErrorText, Field, inputValue, Notice } from '../com
 import { useWorkspace } from '../context';
 import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
+import { topicLabel } from '../labels';
 import { navigate } from '../router';
 import { formatDateTime, formatDuration } from '../time';
 import type { Broadcast } from '../types';
@@ -68,7 +69,7 @@ export function EmergencyPage() {
           {usable.map((segment) => (
             <label class="check" key={segment.id}>
               <input type="checkbox" checked={segmentIds.includes(segment.id)} onChange={(e) => setSegmentIds(e.currentTarget.checked ? [...segmentIds, segment.id] : segmentIds.filter((id) => id !== segment.id))} />
-              {segment.title} <small class="muted">({segment.topic}, {formatDuration(segment.durationSec)})</small>
+              {segment.title} <small class="muted">({topicLabel(segment.topic, lang)}, {formatDuration(segment.durationSec)})</small>
             </label>
           ))}
         </fieldset>

@@ -5,12 +5,13 @@ import { useWorkspace } from '../context';
 import { getAll, useAsync, useInterval } from '../hooks';
 import { useI18n } from '../i18n';
 import { can } from '../roles';
+import { TOPICS, topicLabel } from '../labels';
 import { formatDateTime, formatDuration, zonedToDate } from '../time';
 import { SEGMENT_STATUSES, type Segment } from '../types';
+import { DateInput } from '../components/date-input';
 
 /** The languages of SPEC (Vietnamese and the ethnic-minority languages on air); others can be typed. */
 const LANGUAGES = ['vi', 'hmn', 'tay', 'th', 'km'];
-const TOPICS = ['social-insurance', 'health-insurance', 'disaster-warning', 'public-health', 'agriculture', 'security'];
 const POLL_MS = 2000;
 
 export function LibraryPage() {
@@ -27,7 +28,7 @@ export function LibraryPage() {
   const processing = all.some((segment) => segment.status === 'processing');
   useInterval(() => void segments.reload(), POLL_MS, processing);
 
-  const topics = useMemo(() => [...new Set([...TOPICS, ...all.map((s) => s.topic)])].sort(), [all]);
+  const topics = useMemo(() => [...new Set([...Object.keys(TOPICS), ...all.map((s) => s.topic)])].sort((a, b) => topicLabel(a, lang).localeCompare(topicLabel(b, lang), lang)), [all, lang]);
   const languages = useMemo(() => [...new Set([...LANGUAGES, ...all.map((s) => s.language)])], [all]);
   const shown = all.filter((s) => (!filters.topic || s.topic === filters.topic) && (!filters.language || s.language === filters.language) && (!filters.status || s.status === filters.status));
 
@@ -60,7 +61,7 @@ export function LibraryPage() {
           <Field label={t('library.topic')}>{(id) => (
             <select id={id} value={filters.topic} onChange={(e) => setFilters({ ...filters, topic: inputValue(e) })}>
               <option value="">{t('common.all')}</option>
-              {topics.map((topic) => <option key={topic} value={topic}>{topic}</option>)}
+              {topics.map((topic) => <option key={topic} value={topic}>{topicLabel(topic, lang)}</option>)}
             </select>)}
           </Field>
           <Field label={t('library.language')}>{(id) => (
@@ -109,7 +110,7 @@ export function LibraryPage() {
                     <br />
                     <small class="muted">{formatDateTime(segment.createdAt, lang)}</small>
                   </td>
-                  <td data-label={t('library.topic')}>{segment.topic}</td>
+                  <td data-label={t('library.topic')} title={segment.topic}>{topicLabel(segment.topic, lang)}</td>
                   <td data-label={t('library.language')}>{languageName(segment.language, t)}</td>
                   <td data-label={t('common.status')}>
                     <StatusBadge status={segment.status} />{' '}
@@ -141,7 +142,7 @@ export function languageName(code: string, t: ReturnType<typeof useI18n>['t']): 
 }
 
 function UploadForm(props: { topics: string[]; languages: string[]; onStart(): void; onUploaded(id: string): void; onDuplicate(id: string): void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const fileRef = useRef<HTMLInputElement>(null);
   const [fields, setFields] = useState({ title: '', topic: '', language: 'vi', validFrom: '', validUntil: '' });
   const [progress, setProgress] = useState<number | null>(null);
@@ -189,10 +190,10 @@ function UploadForm(props: { topics: string[]; languages: string[]; onStart(): v
       <div class="grid">
         <Field label={t('library.file')} class="wide">{(id) => <input id={id} ref={fileRef} name="file" type="file" accept="audio/*,.mp3,.wav,.ogg,.flac,.m4a" required />}</Field>
         <Field label={t('library.title')} class="wide">{(id) => <input id={id} name="title" required maxLength={300} value={fields.title} onInput={set('title')} />}</Field>
-        <Field label={t('library.topic')} hint={t('library.topicHint')}>{(id, hint) => (
+        <Field label={t('library.topic')} hint={TOPICS[fields.topic] ? `${fields.topic}: ${topicLabel(fields.topic, lang)}` : t('library.topicHint')}>{(id, hint) => (
           <>
             <input id={id} name="topic" required maxLength={100} list={`${id}-list`} value={fields.topic} onInput={set('topic')} aria-describedby={hint} />
-            <datalist id={`${id}-list`}>{props.topics.map((topic) => <option key={topic} value={topic} />)}</datalist>
+            <datalist id={`${id}-list`}>{props.topics.map((topic) => <option key={topic} value={topic} label={topicLabel(topic, lang)} />)}</datalist>
           </>
         )}</Field>
         <Field label={t('library.language')}>{(id) => (
@@ -200,8 +201,8 @@ function UploadForm(props: { topics: string[]; languages: string[]; onStart(): v
             {props.languages.map((code) => <option key={code} value={code}>{languageName(code, t)}</option>)}
           </select>
         )}</Field>
-        <Field label={t('library.validFrom')} hint={t('common.optional')}>{(id, hint) => <input id={id} name="validFrom" type="datetime-local" value={fields.validFrom} onInput={set('validFrom')} aria-describedby={hint} />}</Field>
-        <Field label={t('library.validUntil')} hint={t('common.optional')}>{(id, hint) => <input id={id} name="validUntil" type="datetime-local" value={fields.validUntil} onInput={set('validUntil')} aria-describedby={hint} />}</Field>
+        <Field label={t('library.validFrom')} hint={t('common.optional')}>{(id, hint) => <DateInput id={id} name="validFrom" kind="datetime" value={fields.validFrom} onChange={(validFrom) => setFields({ ...fields, validFrom })} describedBy={hint} />}</Field>
+        <Field label={t('library.validUntil')} hint={t('common.optional')}>{(id, hint) => <DateInput id={id} name="validUntil" kind="datetime" value={fields.validUntil} onChange={(validUntil) => setFields({ ...fields, validUntil })} describedBy={hint} />}</Field>
       </div>
       {progress !== null && (
         <div class="progress-row">

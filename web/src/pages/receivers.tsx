@@ -1,24 +1,48 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Loading } from '../components/ui';
 import { useWorkspace } from '../context';
-import { getAll, useAsync, useInterval } from '../hooks';
+import { useAsync, useInterval } from '../hooks';
 import { useI18n } from '../i18n';
 import { can } from '../roles';
 import { formatDateTime } from '../time';
 import type { Speaker } from '../types';
 
 const REFRESH_MS = 30_000;
+const PAGE_SIZE = 25;
+const SEARCH_DELAY_MS = 300;
 
+type OnlineFilter = '' | 'true' | 'false';
+
+/**
+ * Receivers, a page at a time, filtered on the server (a district has thousands): by commune, by part
+ * of the name or location, by online status; in the server's natural name order.
+ */
 export function ReceiversPage() {
   const { t, lang } = useI18n();
-  const { user, communes } = useWorkspace();
+  const { user, communes, areaName } = useWorkspace();
   const manage = can.manageSpeakers(user.role);
   const [communeId, setCommuneId] = useState(communes[0]?.id ?? '');
-  const speakers = useAsync(() => (communeId ? getAll((page) => api.GET('/api/v1/speakers', { params: { query: { ...page, communeId } } })) : Promise.resolve([])), [communeId]);
-  useInterval(() => void speakers.reload(), REFRESH_MS, !!communeId);
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const [online, setOnline] = useState<OnlineFilter>('');
+  const [offset, setOffset] = useState(0);
+  useEffect(() => {
+    const timer = setTimeout(() => (setQ(search.trim()), setOffset(0)), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+  const filter = { communeId: communeId || undefined, q: q || undefined };
+  const speakers = useAsync(async () => {
+    const [page, onlineCount] = await Promise.all([
+      ok(api.GET('/api/v1/speakers', { params: { query: { ...filter, online: online || undefined, limit: PAGE_SIZE, offset } } })),
+      ok(api.GET('/api/v1/speakers', { params: { query: { ...filter, online: 'true', limit: 1 } } })),
+    ]);
+    return { ...page, online: onlineCount.total };
+  }, [communeId, q, online, offset]);
+  useInterval(() => void speakers.reload(), REFRESH_MS);
   const [token, setToken] = useState<{ name: string; deviceToken: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const refilter = <T,>(set: (value: T) => void) => (value: T) => (set(value), setOffset(0));
 
   const rotate = async (speaker: Speaker) => {
     if (!confirm(t('receivers.rotateConfirm', { name: speaker.name }))) return;
@@ -31,23 +55,31 @@ export function ReceiversPage() {
     }
   };
 
-  const list = speakers.data ?? [];
-  const online = list.filter((s) => s.online).length;
+  const list = speakers.data?.items ?? [];
+  const total = speakers.data?.total ?? 0;
   return (
     <section aria-labelledby="receivers-title">
       <div class="page-head">
         <h1 id="receivers-title">{t('nav.receivers')}</h1>
       </div>
       <div class="card">
-        <div class="filters">
-          <AreaSelect label={t('common.commune')} value={communeId} onChange={setCommuneId} areas={communes} />
-        </div>
+        <form class="filters" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
+          <AreaSelect label={t('common.commune')} value={communeId} onChange={refilter(setCommuneId)} areas={communes} allLabel={t('common.allCommunes')} />
+          <Field label={t('receivers.search')}>{(id) => <input id={id} type="search" value={search} maxLength={200} onInput={(e) => setSearch(inputValue(e))} />}</Field>
+          <Field label={t('common.status')}>{(id) => (
+            <select id={id} value={online} onChange={(e) => refilter(setOnline)(inputValue(e) as OnlineFilter)}>
+              <option value="">{t('common.all')}</option>
+              <option value="true">{t('receivers.online')}</option>
+              <option value="false">{t('receivers.offline')}</option>
+            </select>
+          )}</Field>
+        </form>
         {!communes.length && <p class="muted">{t('common.noCommunes')}</p>}
         <ErrorText error={speakers.error ?? error} />
         <Loading show={speakers.loading && !speakers.data} />
         {speakers.data && (
           <p class="summary">
-            {t('receivers.summary', { total: list.length, online })}
+            {online ? t('receivers.matching', { total }) : t('receivers.summary', { total, online: speakers.data.online })}
           </p>
         )}
         {list.length > 0 && (
@@ -55,6 +87,7 @@ export function ReceiversPage() {
             <thead>
               <tr>
                 <th scope="col">{t('receivers.name')}</th>
+                {!communeId && <th scope="col">{t('common.commune')}</th>}
                 <th scope="col">{t('receivers.location')}</th>
                 <th scope="col">{t('common.status')}</th>
                 <th scope="col">{t('receivers.lastSeen')}</th>
@@ -65,6 +98,7 @@ export function ReceiversPage() {
               {list.map((speaker) => (
                 <tr key={speaker.id}>
                   <td data-label={t('receivers.name')}><strong>{speaker.name}</strong></td>
+                  {!communeId && <td data-label={t('common.commune')}>{areaName(speaker.communeId)}</td>}
                   <td data-label={t('receivers.location')}>{speaker.location || '—'}</td>
                   <td data-label={t('common.status')}>
                     <span class={`badge ${speaker.online ? 'badge-online' : 'badge-offline'}`}>{speaker.online ? t('receivers.online') : t('receivers.offline')}</span>
@@ -79,6 +113,13 @@ export function ReceiversPage() {
               ))}
             </tbody>
           </table>
+        )}
+        {total > PAGE_SIZE && (
+          <nav class="pager button-row" aria-label={t('common.pages')}>
+            <button type="button" class="secondary small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>‹ {t('common.previous')}</button>
+            <span>{t('common.range', { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total })}</span>
+            <button type="button" class="secondary small" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>{t('common.next')} ›</button>
+          </nav>
         )}
       </div>
       {manage && communeId && <RegisterForm communeId={communeId} onRegistered={(name, deviceToken) => (setToken({ name, deviceToken }), speakers.reload())} />}

@@ -5,8 +5,10 @@ import { AreaSelect, ErrorText, Field, inputValue, Loading } from '../components
 import { useWorkspace } from '../context';
 import { useAsync } from '../hooks';
 import { useI18n } from '../i18n';
+import { topicLabel } from '../labels';
 import { addDays, dateKey, DISPLAY_TZ, formatDuration, zonedToDate } from '../time';
 import { REPORT_GROUPS, type DeliveryReport, type ReportGroup } from '../types';
+import { DateInput } from '../components/date-input';
 
 export function ReportsPage() {
   const { t, lang } = useI18n();
@@ -23,9 +25,12 @@ export function ReportsPage() {
   };
   // format=json (the default) answers the JSON media type of this route; CSV is downloaded below.
   const report = useAsync(async () => (await ok(api.GET('/api/v1/reports/deliveries', { params: { query } }))) as DeliveryReport, [JSON.stringify(query)]);
-  const rows = report.data?.items ?? [];
-  const totals = rows.reduce((sum, r) => ({ broadcasts: sum.broadcasts + r.broadcasts, targeted: sum.targeted + r.targeted, played: sum.played + r.played, failed: sum.failed + r.failed, missed: sum.missed + r.missed, airtimeSec: sum.airtimeSec + r.airtimeSec }),
-    { broadcasts: 0, targeted: 0, played: 0, failed: 0, missed: 0, airtimeSec: 0 });
+  // Topics are codes in the API: shown with their labels.
+  const rows = (report.data?.items ?? []).map((row) => (filters.groupBy === 'topic' ? { ...row, label: topicLabel(row.key, lang) } : row));
+  const totals = rows.reduce((sum, r) => ({ broadcasts: sum.broadcasts + r.broadcasts, targeted: sum.targeted + r.targeted, played: sum.played + r.played, failed: sum.failed + r.failed, missed: sum.missed + r.missed, pending: sum.pending + r.pending, airtimeSec: sum.airtimeSec + r.airtimeSec }),
+    { broadcasts: 0, targeted: 0, played: 0, failed: 0, missed: 0, pending: 0, airtimeSec: 0 });
+  // Airtime of a clip (or topic) leaves out the silence between passes, which belongs to no clip.
+  const airtime = filters.groupBy === 'segment' || filters.groupBy === 'topic' ? t('reports.airtimeClips') : t('reports.airtime');
   const number = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB');
 
   const downloadCsv = async () => {
@@ -45,8 +50,8 @@ export function ReportsPage() {
       <div class="card">
         <form class="filters" aria-label={t('common.filters')} onSubmit={(e) => e.preventDefault()}>
           <AreaSelect label={t('reports.area')} value={filters.areaId} onChange={(areaId) => setFilters({ ...filters, areaId })} areas={areas} allLabel={user.areaId ? undefined : t('reports.everywhere')} />
-          <Field label={t('common.from')}>{(id) => <input id={id} type="date" required value={filters.from} onInput={(e) => setFilters({ ...filters, from: inputValue(e) })} />}</Field>
-          <Field label={t('common.to')}>{(id) => <input id={id} type="date" required value={filters.to} onInput={(e) => setFilters({ ...filters, to: inputValue(e) })} />}</Field>
+          <Field label={t('common.from')}>{(id) => <DateInput id={id} kind="date" required value={filters.from} onChange={(from) => from && setFilters({ ...filters, from })} />}</Field>
+          <Field label={t('common.to')}>{(id) => <DateInput id={id} kind="date" required value={filters.to} onChange={(to) => to && setFilters({ ...filters, to })} />}</Field>
           <Field label={t('reports.groupBy')}>{(id) => (
             <select id={id} value={filters.groupBy} onChange={(e) => setFilters({ ...filters, groupBy: inputValue(e) as ReportGroup })}>
               {REPORT_GROUPS.map((group) => <option key={group} value={group}>{t(`reports.by.${group}`)}</option>)}
@@ -64,7 +69,8 @@ export function ReportsPage() {
             <dl class="totals">
               <div><dt>{t('reports.broadcasts')}</dt><dd>{number.format(totals.broadcasts)}</dd></div>
               <div><dt>{t('delivery.played')}</dt><dd>{number.format(totals.played)} / {number.format(totals.targeted)}</dd></div>
-              <div><dt>{t('reports.airtime')}</dt><dd>{formatDuration(totals.airtimeSec)}</dd></div>
+              <div><dt>{t('delivery.pending')}</dt><dd>{number.format(totals.pending)}</dd></div>
+              <div><dt>{airtime}</dt><dd>{formatDuration(totals.airtimeSec)}</dd></div>
             </dl>
             <DeliveryChart rows={rows} title={t('reports.chartTitle', { by: t(`reports.by.${filters.groupBy}`) })} />
             <table class="responsive report">
@@ -76,7 +82,8 @@ export function ReportsPage() {
                   <th scope="col" class="num">{t('delivery.played')}</th>
                   <th scope="col" class="num">{t('delivery.failed')}</th>
                   <th scope="col" class="num">{t('delivery.missed')}</th>
-                  <th scope="col" class="num">{t('reports.airtime')}</th>
+                  <th scope="col" class="num">{t('delivery.pending')}</th>
+                  <th scope="col" class="num">{airtime}</th>
                 </tr>
               </thead>
               <tbody>
@@ -88,11 +95,13 @@ export function ReportsPage() {
                     <td class="num" data-label={t('delivery.played')}>{number.format(row.played)}</td>
                     <td class="num" data-label={t('delivery.failed')}>{number.format(row.failed)}</td>
                     <td class="num" data-label={t('delivery.missed')}>{number.format(row.missed)}</td>
-                    <td class="num" data-label={t('reports.airtime')}>{formatDuration(row.airtimeSec)}</td>
+                    <td class="num" data-label={t('delivery.pending')}>{number.format(row.pending)}</td>
+                    <td class="num" data-label={airtime}>{formatDuration(row.airtimeSec)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            <p class="muted note">{t('reports.countsNote')} {filters.groupBy === 'segment' || filters.groupBy === 'topic' ? t('reports.airtimeClipsNote') : t('reports.airtimeNote')}</p>
           </>
         )}
       </div>

@@ -8,9 +8,12 @@ import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { can } from '../roles';
 import { describeRecurrence, draftOf, emptyDraft, type ScheduleDraft } from '../schedule-draft';
-import { addDays, formatDayHeading, mondayOf, zonedToDate } from '../time';
+import { shownStatus } from '../broadcast-status';
+import { addDays, formatDayHeading, weekStartOf, zonedToDate } from '../time';
 import type { Schedule } from '../types';
 
+/** Phone widths stack the calendar's days (styles.css): the week starts today there. */
+const onPhone = () => window.matchMedia('(max-width: 760px)').matches;
 const slotOf = (scheduleOrBroadcastId: string, startsAt: string) => `${scheduleOrBroadcastId}|${Date.parse(startsAt)}`;
 
 export function SchedulesPage() {
@@ -18,13 +21,13 @@ export function SchedulesPage() {
   const { user, communes } = useWorkspace();
   const mayEdit = can.schedule(user.role);
   const [communeId, setCommuneId] = useState(communes[0]?.id ?? '');
-  const [monday, setMonday] = useState(() => mondayOf(new Date()));
+  const [start, setStart] = useState(() => weekStartOf(new Date(), onPhone()));
   const [editing, setEditing] = useState<{ schedule: Schedule | null; draft: ScheduleDraft; generation: number } | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const formRef = useRef<HTMLDivElement>(null);
-  const from = zonedToDate(`${monday}T00:00`).toISOString();
-  const to = zonedToDate(`${addDays(monday, 7)}T00:00`).toISOString();
+  const from = zonedToDate(`${start}T00:00`).toISOString();
+  const to = zonedToDate(`${addDays(start, 7)}T00:00`).toISOString();
 
   const schedules = useAsync(() => (communeId ? getAll((page) => api.GET('/api/v1/schedules', { params: { query: { ...page, communeId } } })) : Promise.resolve([])), [communeId]);
   const week = useAsync(() => loadWeek(communeId, schedules.data ?? [], from, to), [communeId, schedules.data, from, to]);
@@ -52,7 +55,7 @@ export function SchedulesPage() {
     await schedules.reload();
   };
   const showConflict = (conflict: Conflict) => {
-    setMonday(mondayOf(new Date(conflict.startsAt)));
+    setStart(weekStartOf(new Date(conflict.startsAt), onPhone()));
     setHighlight(slotOf(conflict.scheduleId, conflict.startsAt));
     document.querySelector('.week')?.scrollIntoView({ behavior: 'smooth' });
   };
@@ -83,17 +86,17 @@ export function SchedulesPage() {
 
       <div class="card">
         <div class="week-nav">
-          <h2>{t('schedules.weekOf', { from: formatDayHeading(monday, lang), to: formatDayHeading(addDays(monday, 6), lang) })}</h2>
+          <h2>{t('schedules.weekOf', { from: formatDayHeading(start, lang), to: formatDayHeading(addDays(start, 6), lang) })}</h2>
           <div class="button-row">
-            <button type="button" class="secondary small" onClick={() => setMonday(addDays(monday, -7))}>‹ {t('schedules.previousWeek')}</button>
-            <button type="button" class="secondary small" onClick={() => setMonday(mondayOf(new Date()))}>{t('schedules.thisWeek')}</button>
-            <button type="button" class="secondary small" onClick={() => setMonday(addDays(monday, 7))}>{t('schedules.nextWeek')} ›</button>
+            <button type="button" class="secondary small" onClick={() => setStart(addDays(start, -7))}>‹ {t('schedules.previousWeek')}</button>
+            <button type="button" class="secondary small" onClick={() => setStart(weekStartOf(new Date(), onPhone()))}>{t('schedules.thisWeek')}</button>
+            <button type="button" class="secondary small" onClick={() => setStart(addDays(start, 7))}>{t('schedules.nextWeek')} ›</button>
           </div>
         </div>
         <Legend />
         <ErrorText error={schedules.error ?? week.error} />
         <Loading show={week.loading && !week.data} />
-        <WeekCalendar monday={monday} entries={week.data ?? []} highlight={highlight}
+        <WeekCalendar start={start} entries={week.data ?? []} highlight={highlight}
           onSelect={mayEdit ? (entry) => { const s = schedules.data?.find((x) => x.id === entry.scheduleId); if (s) open(s); } : undefined} />
       </div>
 
@@ -135,7 +138,7 @@ export function SchedulesPage() {
 
 function Legend() {
   const { t } = useI18n();
-  const shown = ['planned', 'scheduled', 'on_air', 'completed', 'partial', 'missed', 'preempted', 'cancelled'] as const;
+  const shown = ['planned', 'scheduled', 'on_air', 'awaiting_receipts', 'completed', 'partial', 'missed', 'preempted', 'cancelled'] as const;
   return (
     <ul class="legend" aria-label={t('schedules.legend')}>
       {shown.map((status) => <li key={status} class={`entry-${status}`}>{t(`status.${status}`)}</li>)}
@@ -145,7 +148,8 @@ function Legend() {
 
 /**
  * A week of a commune: its broadcasts (the scheduler materialises them LOA_HORIZON_HOURS ahead)
- * plus the schedules' later occurrences, shown as planned.
+ * plus the schedules' coming occurrences, shown as planned. An occurrence already past with no
+ * broadcast never aired (the schedule did not exist yet, or it was edited since): not shown.
  */
 async function loadWeek(communeId: string, schedules: Schedule[], from: string, to: string): Promise<CalendarEntry[]> {
   if (!communeId) return [];
@@ -154,14 +158,15 @@ async function loadWeek(communeId: string, schedules: Schedule[], from: string, 
     Promise.all(schedules.map(async (schedule) => ({ schedule, items: (await ok(api.GET('/api/v1/schedules/{id}/occurrences', { params: { path: { id: schedule.id }, query: { from, to } } }))).items }))),
   ]);
   const entries: CalendarEntry[] = broadcasts.map((b) => ({
-    key: b.id, slot: slotOf(b.scheduleId ?? b.id, b.startsAt), title: b.title, startsAt: b.startsAt, endsAt: b.endsAt, status: b.status, priority: b.priority, scheduleId: b.scheduleId,
+    key: b.id, slot: slotOf(b.scheduleId ?? b.id, b.startsAt), title: b.title, startsAt: b.startsAt, endsAt: b.endsAt, status: shownStatus(b), priority: b.priority, scheduleId: b.scheduleId,
   }));
   // An occurrence whose broadcast was cancelled by an edit airs again once re-materialised: planned till then.
   const materialised = new Set(entries.filter((entry) => entry.status !== 'cancelled').map((entry) => entry.slot));
+  const now = Date.now();
   for (const { schedule, items } of occurrences) {
     for (const occurrence of items) {
       const slot = slotOf(schedule.id, occurrence.startsAt);
-      if (!materialised.has(slot)) entries.push({ key: `planned:${slot}`, slot, title: schedule.title, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, status: 'planned', priority: schedule.priority, scheduleId: schedule.id });
+      if (!materialised.has(slot) && Date.parse(occurrence.startsAt) > now) entries.push({ key: `planned:${slot}`, slot, title: schedule.title, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, status: 'planned', priority: schedule.priority, scheduleId: schedule.id });
     }
   }
   return entries;
