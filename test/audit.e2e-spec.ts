@@ -222,6 +222,29 @@ describe('audit trail', () => {
       },
     },
     {
+      route: 'POST /api/v1/speech/preview',
+      run: async () => {
+        // Reads nothing back into the system: no entry.
+        await t.http.post('/api/v1/speech/preview').set(auth(tree.staffA.token)).send({ text: 'Thông báo lúc 6h30', language: 'vi' }).expect(200);
+        return [];
+      },
+    },
+    {
+      route: 'POST /api/v1/speech/preview/audio',
+      run: async () => {
+        await t.http.post('/api/v1/speech/preview/audio').set(auth(tree.staffA.token)).send({ text: 'Thông báo', language: 'vi' }).expect(200);
+        return [];
+      },
+    },
+    {
+      route: 'POST /api/v1/segments/speech',
+      run: async () => {
+        const res = await t.http.post('/api/v1/segments/speech').set(auth(tree.staffA.token)).send({ text: 'Ủy ban nhân dân xã thông báo lịch tiêm chủng.', title: 'Tiêm chủng', topic: 'health', language: 'vi' });
+        expect(res.status).toBe(202);
+        return [{ action: 'segment.speech', resourceId: res.body.id, userId: tree.staffA.id }];
+      },
+    },
+    {
       route: 'POST /api/v1/schedules',
       run: async () => {
         const at = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 24 * 3_600_000).toISOString();
