@@ -35,7 +35,7 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   const redisUrl = await resolveRedisUrl(config);
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT_BYTES,
-    trustProxy: 'loopback',
+    trustProxy: config.LOA_TRUST_PROXY,
     requestTimeout: uploadRequestTimeoutMs(config.LOA_MAX_UPLOAD_MB),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, redisUrl), adapter, { logger });

@@ -30,6 +30,14 @@ describe('loadConfig', () => {
     expect(config.LOA_MAX_UPLOAD_MB).toBe(5);
   });
 
+  it('trusts only the loopback balancer for client addresses unless told otherwise', () => {
+    expect(loadConfig({}).LOA_TRUST_PROXY).toEqual(['loopback']);
+    expect(loadConfig({ LOA_TRUST_PROXY: 'uniquelocal, 203.0.113.0/24,::1,fd00::/8' }).LOA_TRUST_PROXY).toEqual(['uniquelocal', '203.0.113.0/24', '::1', 'fd00::/8']);
+    for (const bad of ['everyone', '10.0.0.0/33', '10.0.0/8', '::1/129', ',']) {
+      expect(() => loadConfig({ LOA_TRUST_PROXY: bad })).toThrow('LOA_TRUST_PROXY must be a comma-separated list');
+    }
+  });
+
   it('names every bad variable in one message', () => {
     let error: unknown;
     try {

@@ -1,10 +1,34 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
+import { isIP } from 'node:net';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, validateSync, ValidateBy, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { parseCommandTemplate } from '../speech/command-template.js';
 import { loadLexicon } from '../speech/vi/lexicon-files.js';
 
 export const PROCESS_ROLES = ['api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const PEER_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** A proxy-addr trust list (what Fastify's trustProxy takes): names, addresses, CIDR ranges. */
+@ValidatorConstraint({ name: 'trustedPeers' })
+class TrustedPeers implements ValidatorConstraintInterface {
+  validate(entries: unknown): boolean {
+    return Array.isArray(entries) && entries.length > 0 && entries.every(isTrustedPeer);
+  }
+
+  defaultMessage(): string {
+    return 'LOA_TRUST_PROXY must be a comma-separated list of loopback, linklocal, uniquelocal, addresses or CIDR ranges';
+  }
+}
+
+function isTrustedPeer(entry: unknown): boolean {
+  if (typeof entry !== 'string') return false;
+  if (PEER_NAMES.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 /** A check that throws on a bad value; its message becomes the variable's error. */
 const checkedBy = (name: string, check: (value: string) => void) =>
@@ -93,6 +117,15 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 14)
   LOA_DEVICE_LOOKAHEAD_HOURS = 24;
+
+  /**
+   * Peers trusted to tell the client's address (X-Forwarded-For): the load balancer's. Login limits
+   * count per client address, so only the balancer may set it. Names (loopback, linklocal,
+   * uniquelocal), addresses or CIDR ranges, comma-separated.
+   */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((r) => r.trim()).filter(Boolean) : value))
+  @Validate(TrustedPeers)
+  LOA_TRUST_PROXY: string[] = ['loopback'];
 
   /** Another local text-to-speech engine, e.g. `piper --model /opt/piper/vi.onnx --output_file {out}` (src/speech/command-template.ts). */
   @IsOptional() @checkedBy('commandTemplate', parseCommandTemplate)

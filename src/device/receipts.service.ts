@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { DeliveriesRepository, type Receipt } from '../broadcasts/deliveries.repository.js';
 import { Clock } from '../common/clock.js';
+import { INSTANT_RANGE, instantInRange } from '../common/iso.js';
 import { MAX_RECEIPTS_PER_BATCH, type ReceiptBatch, type ReceiptResult } from './device.dto.js';
 
 /**
@@ -64,9 +65,10 @@ export class ReceiptsService {
   }
 }
 
-/** A well-formed date-time can still name no instant (a leap second, 24:00): refused rather than stored as NaN. */
+/** A well-formed date-time can still name no instant (a leap second, 24:00), or one past what the API writes out: refused. */
 function instant(value: string, field: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new BadRequestException(`${field} is not an instant JavaScript can represent: ${value}`);
+  if (!instantInRange(date.getTime())) throw new BadRequestException(`${field} must be between ${INSTANT_RANGE}`);
   return date;
 }

@@ -35,7 +35,7 @@ export function timingProblem(timing: Timing, now: Date): string | null {
   if (problem) return problem;
   for (const field of ['startDate', 'endDate'] as const) {
     const value = timing[field];
-    if (value !== null && !isLocalDate(value)) return `${field}: "${value}" is not a calendar date (YYYY-MM-DD)`;
+    if (value !== null && !isLocalDate(value)) return `${field}: "${value}" is not a calendar date (YYYY-MM-DD) between 1970-01-01 and 9998-12-31`;
   }
   if (timing.startDate && timing.endDate && timing.endDate < timing.startDate) return `endDate: ${timing.endDate} is before startDate ${timing.startDate}`;
   if (timing.endDate && dateBounds(timing).until <= now.getTime()) return `endDate: ${timing.endDate} is in the past`;
@@ -87,7 +87,7 @@ export class ScheduleRules {
 
   private checkOccurrences(schedule: ScheduleEntity, playlist: SegmentEntity[], lengthSec: number, now: Date): void {
     const first = firstStart(schedule, now, new Date(now.getTime() + FIRST_OCCURRENCE_SEARCH_MS));
-    if (!first) throw invalid(schedule.at ? 'at: is in the past' : `cron: "${schedule.cron}" never fires between ${schedule.startDate ?? 'now'} and ${schedule.endDate ?? 'forever'}`);
+    if (!first) throw invalid(schedule.at ? 'at: is in the past' : `cron: "${schedule.cron}" never occurs between ${schedule.startDate ?? 'now'} and ${schedule.endDate ?? 'forever'}`);
     const window = occurrences(schedule, lengthSec, now, new Date(now.getTime() + CONFLICT_WINDOW_MS), MAX_OCCURRENCES_PER_WINDOW + 1);
     if (window.length > MAX_OCCURRENCES_PER_WINDOW) throw invalid(`cron: "${schedule.cron}" fires more than ${MAX_OCCURRENCES_PER_WINDOW} times in 30 days (at most one every 15 minutes)`);
     const overlapping = selfOverlap(window);

@@ -24,18 +24,27 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function cronProblem(expression: string): string | null {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) return `cron must have 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`;
-  if (!isNodeCronExpression(expression)) return `cron "${expression}" is not a valid cron expression`;
+  if (!isNodeCronExpression(expression)) {
+    // Valid on the first of the month, invalid as written: a day no month it names has (30 February).
+    const onTheFirst = [fields[0], fields[1], '1', fields[3], fields[4]].join(' ');
+    if (/^[\d,-]+$/.test(fields[2]) && isNodeCronExpression(onTheFirst)) return `cron: "${expression}" never occurs: no month it names has day ${fields[2]}`;
+    return `cron "${expression}" is not a valid cron expression`;
+  }
   try {
     CronExpressionParser.parse(expression, { tz: 'UTC' }).next();
     return null;
   } catch (error) {
-    return `cron "${expression}" never fires: ${(error as Error).message}`;
+    return `cron: "${expression}" never occurs: ${(error as Error).message}`;
   }
 }
 
 export const isTimezone = (zone: string): boolean => IANAZone.isValidZone(zone);
 
-export const isLocalDate = (value: string): boolean => LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+/** A real calendar date (no 30 February) in the years the API takes instants in (see common/iso.ts). */
+export const isLocalDate = (value: string): boolean => {
+  const date = DateTime.fromISO(value, { zone: 'UTC' });
+  return LOCAL_DATE.test(value) && date.isValid && date.year >= 1970 && date.year <= 9998;
+};
 
 /** Seconds one broadcast lasts: every pass of the playlist, with a gap of silence between passes. */
 export function broadcastLengthSec(segmentDurationsSec: readonly number[], repeat: number, gapSec: number): number {

@@ -55,6 +55,7 @@ export class SpeakersService {
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.location !== undefined) changes.location = dto.location;
     if (dto.communeId !== undefined) changes.communeId = dto.communeId;
+    if (!Object.keys(changes).length) return this.toDto(speaker);
     await this.speakers.update(id, changes);
     if (changes.communeId) this.auth.forgetDevice(id);
     const action = changes.communeId && changes.communeId !== speaker.communeId ? 'speaker.move' : 'speaker.update';

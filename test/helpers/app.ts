@@ -9,6 +9,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
+import { contractChecked } from './contract.js';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 export const TEST_REDIS_URL = process.env.LOA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/3';
@@ -71,6 +72,7 @@ export interface TestApp {
   config: AppConfig;
   env: Record<string, string>;
   dir: string;
+  /** supertest on the app; every answer is checked against the OpenAPI document. */
   http: TestAgent;
   url: string;
   adminToken: string;
@@ -86,7 +88,8 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
-  const http = request(url);
+  // Every answer a suite sees is checked against open-api/loa-api.json (test/helpers/contract.ts).
+  const http = contractChecked(request(url));
   const login = async (username: string, password: string) => {
     const res = await http.post('/api/v1/auth/login').send({ username, password });
     if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import request from 'supertest';
+import { makeSilence } from './helpers/audio.js';
+import { ADMIN_PASSWORD, testEnvironment } from './helpers/app.js';
+import { auth } from './helpers/fixtures.js';
+import { waitUntil } from './helpers/waiting.js';
+
+/** A free port whose next one is free too (the api processes take consecutive ports). */
+async function freePorts(count: number): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const server = createServer().once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => {
+        const bound = (server.address() as { port: number }).port;
+        server.close(() => resolve(bound));
+      });
+    });
+  for (;;) {
+    const first = (await listen(0))!;
+    let ok = true;
+    for (let i = 1; i < count && ok; i++) ok = (await listen(first + i)) !== null;
+    if (ok) return first;
+  }
+}
+
+/**
+ * deploy/run-cluster.sh as the README runs it: Debian's nginx (config rendered from
+ * deploy/nginx/loa.conf.template and checked with nginx -t) in front of two api processes and a
+ * worker, on the suite's own database and Redis prefix.
+ */
+describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
+  const { env, dir, cleanup } = testEnvironment({ LOA_LOGIN_LIMIT_PER_MIN: '5', LOA_MAX_UPLOAD_MB: '2', LOA_LOG_FORMAT: 'json' });
+  const clusterDir = join(dir, 'cluster');
+  let cluster: ChildProcess;
+  let output = '';
+  let http: ReturnType<typeof request>;
+  let apiPortBase: number;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    apiPortBase = await freePorts(2);
+    const nginxPort = await freePorts(1);
+    cluster = spawn('bash', ['deploy/run-cluster.sh'], {
+      env: {
+        PATH: `${process.env.PATH}:/usr/sbin`, ...env, LOA_CLUSTER_SKIP_SETUP: '1', LOA_CLUSTER_DIR: clusterDir,
+        LOA_API_PROCESSES: '2', LOA_WORKER_PROCESSES: '1', LOA_API_PORT_BASE: String(apiPortBase), LOA_NGINX_LISTEN: `127.0.0.1:${nginxPort}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cluster.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    cluster.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitUntil(async () => output, (text) => text.includes('cluster: ready') || cluster.exitCode !== null, 90_000, 'the cluster to start');
+    if (!output.includes('cluster: ready')) throw new Error(`run-cluster.sh failed:\n${output}`);
+    http = request(`http://127.0.0.1:${nginxPort}`);
+    // Before the login-limit test spends this address's attempts for the next minute.
+    adminToken = (await http.post('/api/v1/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD })).body.accessToken;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (cluster?.exitCode === null) {
+      const exited = new Promise((resolve) => cluster.once('exit', resolve));
+      cluster.kill('SIGTERM');
+      await exited;
+    }
+    await cleanup();
+  }, 60_000);
+
+  const pidOf = (name: string) => Number(readFileSync(join(clusterDir, `${name}.pid`), 'utf8'));
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** Each api process reports its own start time in /metrics: which ones answered through nginx. */
+  const answeringProcesses = async (requests: number) => {
+    const starts = new Set<string>();
+    for (let i = 0; i < requests; i++) {
+      const res = await http.get('/metrics');
+      expect(res.status).toBe(200);
+      starts.add(/^loa_process_start_time_seconds (\S+)$/m.exec(res.text)![1]);
+    }
+    return starts.size;
+  };
+
+  it('checked and rendered the configuration, and balances requests over both api processes', async () => {
+    expect(output).not.toContain('[emerg]');
+    expect(readFileSync(join(clusterDir, 'loa.conf'), 'utf8')).toContain(`server 127.0.0.1:${apiPortBase + 1}`);
+    expect((await http.get('/health')).status).toBe(200);
+    expect(await answeringProcesses(6)).toBe(2);
+  });
+
+  it('keeps answering when an api process is killed, and the runner starts it again', async () => {
+    const killed = pidOf('api-1');
+    process.kill(killed, 'SIGKILL');
+    await waitUntil(async () => alive(killed), (isAlive) => !isAlive, 5_000, 'api-1 to die');
+    for (let i = 0; i < 10; i++) expect((await http.get('/health')).status).toBe(200);
+    await waitUntil(async () => pidOf('api-1'), (pid) => pid !== killed, 10_000, 'api-1 to be started again');
+    await waitUntil(async () => (await request(`http://127.0.0.1:${apiPortBase}`).get('/health').catch(() => ({ status: 0 }))).status, (s) => s === 200, 60_000, 'api-1 healthy again');
+    expect(output).toContain('api-1 exited (137); starting it again in 1 s');
+    await waitUntil(() => answeringProcesses(6), (n) => n === 2, 20_000, 'both api processes answering again');
+  }, 120_000);
+
+  it('gives the api the client address nginx saw, whatever X-Forwarded-For the client sends: login limits cannot be dodged', async () => {
+    // Every attempt claims another address and names another user. Had the api believed the header,
+    // each would be a first attempt; as it is they all come from nginx's view of the client, and the
+    // limit (5 a minute, per api process or shared) stops them.
+    const attempts = [];
+    for (let i = 0; i < 20; i++) {
+      attempts.push((await http.post('/api/v1/auth/login').set('X-Forwarded-For', `203.0.113.${i + 1}`).send({ username: `nobody-${i}`, password: 'wrong-password' })).status);
+    }
+    expect(attempts.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
+    expect(attempts.filter((status) => status === 429).length).toBeGreaterThanOrEqual(10);
+    const failures = await http.get('/api/v1/audit?action=auth.login_failed&limit=50').set(auth(adminToken));
+    expect(failures.body.items.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(failures.body.items.map((e: { ip: string }) => e.ip))).toEqual(new Set(['127.0.0.1']));
+  });
+
+  it('passes uploads up to LOA_MAX_UPLOAD_MB through to the api; a larger one gets a JSON 413 (from the api just above, from nginx far above)', async () => {
+    const upload = (file: string) => http.post('/api/v1/segments').set(auth(adminToken)).field('title', 'Thông báo').field('topic', 'test').field('language', 'vi').attach('file', file);
+    const small = join(dir, 'small.wav');
+    const over = join(dir, 'over.wav');
+    const far = join(dir, 'far.wav');
+    await makeSilence(small, { seconds: 10, format: 'wav', sampleRate: 44100, stereo: true }); // 1.7 MB
+    await makeSilence(over, { seconds: 14, format: 'wav', sampleRate: 44100, stereo: true }); // 2.5 MB
+    await makeSilence(far, { seconds: 30, format: 'wav', sampleRate: 44100, stereo: true }); // 5.3 MB
+    expect(statSync(small).size).toBeLessThan(2 * 1024 * 1024);
+
+    const accepted = await upload(small);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ status: 'processing' });
+    const tooLarge = await upload(over);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toMatchObject({ statusCode: 413, message: expect.stringContaining('2 MB') });
+    const farTooLarge = await upload(far).catch((error: { response?: { status: number; body: unknown } }) => error.response!);
+    expect(farTooLarge.status).toBe(413);
+    expect(farTooLarge.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  }, 60_000);
+});
