@@ -1569,7 +1569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1616,7 +1616,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1675,7 +1675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,6 +1798,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     Auth_changePassword: {
@@ -1833,6 +1842,15 @@ export interface operations {
             };
             /** @description no token, or a wrong current password */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1902,6 +1920,15 @@ export interface operations {
             };
             /** @description no token, or a wrong password */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2074,6 +2101,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description no enrolment started, or already on */
             409: {
                 headers: {
@@ -2151,7 +2187,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2217,7 +2253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2278,6 +2314,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2328,7 +2373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,6 +2448,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2452,7 +2506,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2503,7 +2557,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2578,7 +2632,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2636,7 +2690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2707,7 +2761,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2796,7 +2850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2872,7 +2926,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2935,6 +2989,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2986,7 +3049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,6 +3115,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3105,7 +3177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3181,7 +3253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3237,6 +3309,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3308,7 +3389,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3386,7 +3467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3461,6 +3542,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3510,7 +3600,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3568,7 +3658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3661,6 +3751,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3721,7 +3820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3795,6 +3894,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3836,6 +3944,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3894,6 +4011,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3937,6 +4063,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3994,7 +4129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4069,6 +4204,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -4118,7 +4262,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4180,7 +4324,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4263,6 +4407,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4557,6 +4710,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     Speech_preview: {
@@ -4598,7 +4760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4667,7 +4829,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
