@@ -35,6 +35,8 @@ export class AuthGuard implements CanActivate {
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) throw new ForbiddenException(`role ${user.role} may not do this`);
+    // A machine account of a warning system posts alerts and nothing else: only routes that name its role.
+    if (user.role === 'alert_source' && !roles) throw new ForbiddenException('role alert_source may only post alerts');
     return true;
   }
 }

@@ -34,13 +34,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /**
  * Errors that every route of a kind can answer, whatever its controller says: the global
  * validation pipe (400 for any route with parameters or a body), the auth guard (401 behind a
- * token; 403 behind a user token: a role refused, or LOA_REQUIRE_TOTP and no second factor yet) and the body parser (413 over the limit, 415 for a media type the route does not read).
+ * token; 403 behind a user token: a role refused, an alert_source machine account anywhere but alerts, or
+ * LOA_REQUIRE_TOTP and no second factor yet) and the body parser (413 over the limit, 415 for a media type the route does not read).
  */
 function addGlobalErrors(operation: OperationObject): void {
   const body = operation.requestBody as RequestBodyObject | undefined;
   if (operation.parameters?.length || body) addError(operation, 400);
   if (operation.security?.length) addError(operation, 401);
-  // Behind a user token, the guard refuses everything but enrolment to a user who must enrol a second factor first.
+  // Device tokens meet no role or second-factor rule; behind a user token the guard may refuse (403).
   if (operation.security?.some((requirement) => 'bearer' in requirement)) addError(operation, 403);
   if (body) {
     addError(operation, 413);

@@ -39,6 +39,6 @@ function allOf<T>() {
 }
 
 export const SEGMENT_STATUSES = allOf<SegmentStatus>()(['processing', 'ready', 'failed', 'retired']);
-export const BROADCAST_STATUSES = allOf<BroadcastStatus>()(['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted']);
-export const ROLES = allOf<Role>()(['admin', 'district_staff', 'commune_operator', 'auditor']);
+export const BROADCAST_STATUSES = allOf<BroadcastStatus>()(['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted', 'stopped']);
+export const ROLES = allOf<Role>()(['admin', 'district_staff', 'commune_operator', 'auditor', 'alert_source']);
 export const REPORT_GROUPS = allOf<ReportGroup>()(['day', 'commune', 'segment', 'topic', 'speaker']);

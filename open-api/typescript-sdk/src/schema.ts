@@ -84,54 +84,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["Auth_changePassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/totp": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["Auth_startTotp"];
-        delete: operations["Auth_removeTotp"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/totp/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["Auth_confirmTotp"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/areas/imports": {
         parameters: {
             query?: never;
@@ -212,54 +164,6 @@ export interface paths {
         put?: never;
         post: operations["Users_create"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["Users_get"];
-        put?: never;
-        post?: never;
-        delete: operations["Users_disable"];
-        options?: never;
-        head?: never;
-        patch: operations["Users_update"];
-        trace?: never;
-    };
-    "/api/v1/users/{id}/password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["Users_setPassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/{id}/totp": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete: operations["Users_resetTotp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -553,6 +457,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Alerts_list"];
+        put?: never;
+        post: operations["Alerts_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Alerts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Alerts_stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -719,53 +671,13 @@ export interface components {
         };
         /** @enum {string} */
         ReportGroup: "day" | "commune" | "segment" | "topic" | "speaker";
-        CodeRequiredErrorDto: {
-            /** @example 400 */
-            statusCode: number;
-            /**
-             * @description the HTTP reason phrase
-             * @example Bad Request
-             */
-            error: string;
-            /**
-             * @description what was wrong, naming the field
-             * @example segmentIds: Bản tin BHXH is not approved yet
-             */
-            message: string | string[];
-            /**
-             * @description present when the password was right: ask for the authenticator code (or a recovery code) and sign in again with `totp`
-             * @enum {boolean}
-             */
-            totpRequired?: true;
-        };
-        TooManyAttemptsErrorDto: {
-            /** @example 400 */
-            statusCode: number;
-            /**
-             * @description the HTTP reason phrase
-             * @example Bad Request
-             */
-            error: string;
-            /**
-             * @description what was wrong, naming the field
-             * @example segmentIds: Bản tin BHXH is not approved yet
-             */
-            message: string | string[];
-            /** @description seconds until this address and username may try again */
-            retryAfterSec: number;
-        };
         LoginDto: {
             username: string;
             password: string;
-            /**
-             * @description for users with a second factor: the current 6-digit code, or an unused recovery code (each works once)
-             * @example 123456
-             */
-            totp?: string;
         };
         /** @enum {string} */
-        Role: "admin" | "district_staff" | "commune_operator" | "auditor";
-        SessionUserDto: {
+        Role: "admin" | "district_staff" | "commune_operator" | "auditor" | "alert_source";
+        UserDto: {
             /** Format: uuid */
             id: string;
             username: string;
@@ -775,50 +687,11 @@ export interface components {
              * @description the area subtree the user acts in (null: an admin everywhere)
              */
             areaId: string | null;
-            /** @description disabled users cannot sign in; they stay for the audit trail */
-            disabled: boolean;
-            /** @description signs in with a one-time code (TOTP) besides the password */
-            totpEnabled: boolean;
-            /** @description LOA_REQUIRE_TOTP binds this role and no second factor is on: until one is enrolled only GET /auth/me, POST /auth/password and the /auth/totp routes answer (others 403) */
-            mustEnrolTotp: boolean;
         };
         LoginResult: {
             /** @description send as `Authorization: Bearer <accessToken>` */
             accessToken: string;
-            user: components["schemas"]["SessionUserDto"];
-        };
-        ChangePasswordDto: {
-            currentPassword: string;
-            /** @description at least 10 characters, not a common password, none of your last ones */
-            newPassword: string;
-        };
-        ConfirmPasswordDto: {
-            /** @description your password again: a stolen token alone cannot change your second factor */
-            password: string;
-        };
-        TotpEnrolmentDto: {
-            /** @description base32 secret, to type into an authenticator app */
-            secret: string;
-            /**
-             * @description the same, for a QR code
-             * @example otpauth://totp/Loa:yty-operator?secret=...&issuer=Loa
-             */
-            otpauthUri: string;
-            /** @description shown only now: each signs in once in place of a code */
-            recoveryCodes: string[];
-        };
-        ConfirmTotpDto: {
-            /**
-             * @description the code your authenticator app shows now
-             * @example 123456
-             */
-            code: string;
-        };
-        RemoveTotpDto: {
-            /** @description your password again: a stolen token alone cannot change your second factor */
-            password: string;
-            /** @description a current code, or an unused recovery code */
-            totp: string;
+            user: components["schemas"]["UserDto"];
         };
         StartAreaImportDto: {
             /**
@@ -898,7 +771,6 @@ export interface components {
         };
         CreateUserDto: {
             username: string;
-            /** @description at least 10 characters, not a common password */
             password: string;
             role: components["schemas"]["Role"];
             /**
@@ -907,40 +779,10 @@ export interface components {
              */
             areaId?: string;
         };
-        UserDto: {
-            /** Format: uuid */
-            id: string;
-            username: string;
-            role: components["schemas"]["Role"];
-            /**
-             * Format: uuid
-             * @description the area subtree the user acts in (null: an admin everywhere)
-             */
-            areaId: string | null;
-            /** @description disabled users cannot sign in; they stay for the audit trail */
-            disabled: boolean;
-            /** @description signs in with a one-time code (TOTP) besides the password */
-            totpEnabled: boolean;
-        };
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
             /** @description all matching items, of which this page is a slice (?limit, ?offset) */
             total: number;
-        };
-        UpdateUserDto: {
-            /** @enum {string} */
-            role?: "admin" | "district_staff" | "commune_operator" | "auditor";
-            /**
-             * Format: uuid
-             * @description null only for admins (no area: everywhere)
-             */
-            areaId?: string | null;
-            /** @description a disabled user cannot sign in and its tokens stop working; false enables it again */
-            disabled?: boolean;
-        };
-        SetPasswordDto: {
-            /** @description at least 10 characters, not a common password */
-            password: string;
         };
         CreateSpeakerDto: {
             /** @example Cụm loa thôn Tà Xùa */
@@ -1123,7 +965,7 @@ export interface components {
         /** @enum {string} */
         Priority: "normal" | "priority" | "emergency";
         /** @enum {string} */
-        BroadcastStatus: "scheduled" | "on_air" | "completed" | "partial" | "missed" | "skipped" | "cancelled" | "preempted";
+        BroadcastStatus: "scheduled" | "on_air" | "completed" | "partial" | "missed" | "skipped" | "cancelled" | "preempted" | "stopped";
         DeliveryCountsDto: {
             /** @description deliveries: one per target speaker once on air */
             targeted: number;
@@ -1426,6 +1268,106 @@ export interface components {
             /** @description receipts for deliveries already settled (the first terminal one won) */
             duplicates: number;
         };
+        /** @enum {string} */
+        AlertOutcome: "receiving" | "on_air" | "scheduled" | "not_aired" | "cancel" | "replaced" | "cancelled" | "stopped";
+        AlertDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example KTTV-2025-BAO-SO-3-0001 */
+            identifier: string;
+            /** @example canhbao@kttv.gov.vn */
+            sender: string;
+            /** Format: date-time */
+            sent: string;
+            /**
+             * @description Exercise, Test and System are stored, never aired
+             * @enum {string}
+             */
+            status: "Actual" | "Exercise" | "System" | "Test";
+            /** @enum {string} */
+            msgType: "Alert" | "Update" | "Cancel" | "Ack" | "Error";
+            /** @example Public */
+            scope: string;
+            /** @description CAP references of an Update or Cancel: sender,identifier,sent */
+            references: string[];
+            event: string | null;
+            headline: string | null;
+            /** @example vi-VN */
+            language: string | null;
+            /** @example Immediate */
+            urgency: string | null;
+            /** @example Extreme */
+            severity: string | null;
+            /** Format: date-time */
+            onset: string | null;
+            /** Format: date-time */
+            expires: string | null;
+            /** @description the areas its geocodes name */
+            areaIds: string[];
+            /** @description one broadcast per area, on every speaker below it */
+            broadcastIds: string[];
+            /** @description the attention signal and the alert audio */
+            segmentIds: string[];
+            outcome: components["schemas"]["AlertOutcome"];
+            /** @description why it did not air, or what an Update or Cancel did */
+            reason: string | null;
+            /** @description "post", or the feed it was read from */
+            via: string;
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        AlertPageDto: {
+            items: components["schemas"]["AlertDto"][];
+            /** @description all matching items, of which this page is a slice (?limit, ?offset) */
+            total: number;
+        };
+        AlertDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example KTTV-2025-BAO-SO-3-0001 */
+            identifier: string;
+            /** @example canhbao@kttv.gov.vn */
+            sender: string;
+            /** Format: date-time */
+            sent: string;
+            /**
+             * @description Exercise, Test and System are stored, never aired
+             * @enum {string}
+             */
+            status: "Actual" | "Exercise" | "System" | "Test";
+            /** @enum {string} */
+            msgType: "Alert" | "Update" | "Cancel" | "Ack" | "Error";
+            /** @example Public */
+            scope: string;
+            /** @description CAP references of an Update or Cancel: sender,identifier,sent */
+            references: string[];
+            event: string | null;
+            headline: string | null;
+            /** @example vi-VN */
+            language: string | null;
+            /** @example Immediate */
+            urgency: string | null;
+            /** @example Extreme */
+            severity: string | null;
+            /** Format: date-time */
+            onset: string | null;
+            /** Format: date-time */
+            expires: string | null;
+            /** @description the areas its geocodes name */
+            areaIds: string[];
+            /** @description one broadcast per area, on every speaker below it */
+            broadcastIds: string[];
+            /** @description the attention signal and the alert audio */
+            segmentIds: string[];
+            outcome: components["schemas"]["AlertOutcome"];
+            /** @description why it did not air, or what an Update or Cancel did */
+            reason: string | null;
+            /** @description "post", or the feed it was read from */
+            via: string;
+            /** Format: date-time */
+            receivedAt: string;
+            broadcasts: components["schemas"]["BroadcastDto"][];
+        };
         HealthDto: {
             /** @enum {string} */
             status: "ok" | "error" | "shutting_down";
@@ -1526,7 +1468,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
-                /** @description entries by this user (404 when outside your area) */
+                /** @description entries by this user */
                 userId?: string;
                 action?: string;
                 resource?: string;
@@ -1569,17 +1511,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description userId names nobody, or a user outside your area */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1616,7 +1549,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1675,7 +1608,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1734,13 +1667,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description wrong username or password (a disabled user gets the same answer); with `totpRequired: true` when the password is right and a one-time code is needed, or the code was wrong */
+            /** @description wrong username or password */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CodeRequiredErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description too large */
@@ -1761,13 +1694,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
+            /** @description too many attempts; retry after the Retry-After header */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -1786,7 +1719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionUserDto"];
+                    "application/json": components["schemas"]["UserDto"];
                 };
             };
             /** @description no token, or a bad or expired one */
@@ -1798,352 +1731,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    Auth_changePassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangePasswordDto"];
-            };
-        };
-        responses: {
-            /** @description changed; every other token of this user stops working, this answer carries a fresh one */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResult"];
-                };
-            };
-            /** @description newPassword too short, common, or used recently */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a wrong current password */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description not a media type this route accepts */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
-                };
-            };
-        };
-    };
-    Auth_startTotp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ConfirmPasswordDto"];
-            };
-        };
-        responses: {
-            /** @description step 1 of 2: scan the URI as a QR code, keep the recovery codes (shown only now), then confirm with a first code */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TotpEnrolmentDto"];
-                };
-            };
-            /** @description invalid input; the message names the field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a wrong password */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description a second factor is already on */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description not a media type this route accepts */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
-                };
-            };
-        };
-    };
-    Auth_removeTotp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RemoveTotpDto"];
-            };
-        };
-        responses: {
-            /** @description the second factor is off; other tokens stop working, this answer carries a fresh one */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResult"];
-                };
-            };
-            /** @description invalid input; the message names the field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a wrong password or code */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CodeRequiredErrorDto"];
-                };
-            };
-            /** @description LOA_REQUIRE_TOTP binds this role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no second factor is on */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description not a media type this route accepts */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
-                };
-            };
-        };
-    };
-    Auth_confirmTotp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ConfirmTotpDto"];
-            };
-        };
-        responses: {
-            /** @description step 2 of 2: the second factor is on; other tokens stop working, this answer carries a fresh one */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResult"];
-                };
-            };
-            /** @description not the current code of this enrolment */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a bad or expired one */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no enrolment started, or already on */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description not a media type this route accepts */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
                 };
             };
         };
@@ -2187,7 +1781,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2253,7 +1847,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2314,7 +1908,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2373,7 +1967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,7 +2042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2506,7 +2100,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2539,7 +2133,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description invalid input, a weak or common password, an unknown area */
+            /** @description invalid input; the message names the field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2557,7 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2595,364 +2189,13 @@ export interface operations {
             };
         };
     };
-    Users_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description invalid input; the message names the field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a bad or expired one */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description unknown, or outside your area */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    Users_disable: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description the user, disabled (users are never erased: the audit trail names them) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description invalid input; the message names the field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a bad or expired one */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description unknown, or outside your area */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the last active admin without an area cannot be disabled */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    Users_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateUserDto"];
-            };
-        };
-        responses: {
-            /** @description the user; its tokens stop working at once when it is disabled or its role or area changes */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description invalid input, an unknown area, a role that needs an area without one */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a bad or expired one */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description unknown, or outside your area */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the last active admin without an area cannot be disabled, demoted or bound to an area */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description not a media type this route accepts */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    Users_setPassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SetPasswordDto"];
-            };
-        };
-        responses: {
-            /** @description the password is set; the user's existing tokens stop working at once */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description a weak or common password */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a bad or expired one */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description unknown, or outside your area */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description not a media type this route accepts */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    Users_resetTotp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description the second factor is removed (a lost authenticator); the user's tokens stop working */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description invalid input; the message names the field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description no token, or a bad or expired one */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description unknown, or outside your area */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
     Speakers_list: {
         parameters: {
             query?: {
                 limit?: number;
                 offset?: number;
                 communeId?: string;
-                /** @description part of the name or location (letter case ignored) */
+                /** @description part of the name or location (letter case and Vietnamese marks ignored: thon dong finds Thôn Đông) */
                 q?: string;
                 /** @description only receivers seen within LOA_SPEAKER_OFFLINE_SEC (true), or only the others (false) */
                 online?: "true" | "false";
@@ -2989,7 +2232,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3049,7 +2292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3115,7 +2358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3177,7 +2420,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3253,7 +2496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3316,7 +2559,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3389,7 +2632,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3467,7 +2710,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3542,7 +2785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3600,7 +2843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3658,7 +2901,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3751,7 +2994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3793,7 +3036,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description on air at once on every speaker below the area (`status: on_air`), or, when another emergency holds some of those speakers, `status: scheduled` with the `startsAt` where the last one it overlaps ends there (SPEC §14) */
+            /** @description on air at once on every speaker below the area */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3820,7 +3063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3894,7 +3137,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3951,7 +3194,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4011,7 +3254,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4070,7 +3313,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4129,7 +3372,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4204,7 +3447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4262,7 +3505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4324,7 +3567,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4414,7 +3657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4454,6 +3697,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4520,6 +3772,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4606,6 +3867,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description a broadcast not addressed to this speaker: nothing in the batch was recorded */
             404: {
                 headers: {
@@ -4626,6 +3896,261 @@ export interface operations {
             };
             /** @description not a media type this route accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description alerts received at or after */
+                from?: string;
+                /** @description alerts received before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPageDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/cap+xml": string;
+                "application/xml": string;
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description this sender and identifier were already received: the same alert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDto"];
+                };
+            };
+            /** @description received: an Actual Alert or Update is on the air (or waits for onset or its turn); the rest are stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDto"];
+                };
+            };
+            /** @description not valid CAP 1.2, a Draft, expired, an unknown area or nothing playable; the message names the element */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description an area, or a referenced alert, outside the caller's area
+             *
+             *     the role may not do this, or the body would write outside the caller's area
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description larger than LOA_ALERT_MAX_MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not application/cap+xml or application/xml */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetailDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetailDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description the alert covers areas outside yours
+             *
+             *     the role may not do this, or the body would write outside the caller's area
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4710,7 +4235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4760,7 +4285,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4829,7 +4354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            /** @description the role may not do this, or the body would write outside the caller's area */
             403: {
                 headers: {
                     [name: string]: unknown;
