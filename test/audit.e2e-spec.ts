@@ -11,6 +11,7 @@ import { AuditRepository } from '../src/audit/audit.repository.js';
 import { DeliveriesRepository } from '../src/broadcasts/deliveries.repository.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makeSpeechLike } from './helpers/audio.js';
+import { capXml } from './helpers/cap.js';
 import { insertSegment } from './helpers/device-rows.js';
 import { waitUntil } from './helpers/waiting.js';
 import { areaTree, auth, createSpeaker, createUser, USER_PASSWORD } from './helpers/fixtures.js';
@@ -242,6 +243,24 @@ describe('audit trail', () => {
         const res = await t.http.post('/api/v1/segments/speech').set(auth(tree.staffA.token)).send({ text: 'Ủy ban nhân dân xã thông báo lịch tiêm chủng.', title: 'Tiêm chủng', topic: 'health', language: 'vi' });
         expect(res.status).toBe(202);
         return [{ action: 'segment.speech', resourceId: res.body.id, userId: tree.staffA.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/alerts',
+      run: async () => {
+        // A Test message: stored and audited, never aired (SPEC §11), so no other scenario's speakers are held.
+        const xml = capXml({ identifier: `AUDIT-${Date.now()}`, status: 'Test', geocodes: [['LOA', tree.communeA.code]] });
+        const res = await t.http.post('/api/v1/alerts').set(auth(tree.staffA.token)).set('content-type', 'application/cap+xml').send(xml);
+        expect(res.status).toBe(201);
+        context.alertId = res.body.id;
+        return [{ action: 'alert.receive', resourceId: res.body.id, userId: tree.staffA.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/alerts/{id}/stop',
+      run: async () => {
+        await t.http.post(`/api/v1/alerts/${context.alertId}/stop`).set(auth(tree.staffA.token)).expect(200);
+        return [{ action: 'alert.stop', resourceId: context.alertId, userId: tree.staffA.id }];
       },
     },
     {
