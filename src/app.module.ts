@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsWorkerModule } from './alerts/alerts-worker.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AreasModule } from './areas/areas.module.js';
 import { AreasWorkerModule } from './areas/areas-worker.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -25,7 +27,7 @@ import { UsersModule } from './users/users.module.js';
 export class AppModule {
   /** The whole application; queue workers and the scheduler tick join only in the `worker` role. */
   static forConfig(config: AppConfig, redisUrl: string): DynamicModule {
-    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule, SchedulerWorkerModule, ReportsWorkerModule, AreasWorkerModule] : [];
+    const workers: DynamicModule['imports'] = config.hasRole('worker') ? [SegmentsWorkerModule, SchedulerWorkerModule, ReportsWorkerModule, AreasWorkerModule, AlertsWorkerModule] : [];
     return {
       module: AppModule,
       imports: [
@@ -43,6 +45,7 @@ export class AppModule {
         BroadcastsModule,
         SchedulesModule,
         DeviceModule,
+        AlertsModule,
         OpsModule,
         ConsoleModule,
         ...workers,

@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { validationPipe } from './common/validation.js';
 import { installHttpHooks } from './http/http-hooks.js';
+import { installXmlBodies } from './http/xml-bodies.js';
 import { uploadRequestTimeoutMs } from './storage/multipart-upload.js';
 import { UsersService } from './users/users.service.js';
 import { resolveRedisUrl } from './queue/redis.js';
@@ -42,6 +43,7 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, redisUrl), adapter, { logger });
   app.enableShutdownHooks();
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
+  installXmlBodies(app.getHttpAdapter().getInstance(), config.LOA_ALERT_MAX_MB, [`/${API_PREFIX}/alerts`]);
   await registerLoginRateLimit(app, config.LOA_LOGIN_LIMIT_PER_MIN);
   await mountQueueDashboard(app);
   prefixRoutes(app);

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, ADMIN_PASSWORD, type TestApp } from './helpers/app.js';
 import { docSessions, sessionScript, type DocSession } from './helpers/doc-sessions.js';
 
 const SESSION_TIMEOUT_MS = 150_000;
-const sessions = docSessions(join(import.meta.dirname, '..'));
+const ROOT = join(import.meta.dirname, '..');
+const sessions = docSessions(ROOT);
 
 function runBash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -20,20 +21,24 @@ function runBash(script: string, cwd: string, env: Record<string, string>): Prom
 }
 
 describe('documented shell sessions run as printed', () => {
-  let t: TestApp;
+  let t: TestApp | undefined;
 
-  beforeAll(async () => {
-    t = await startTestApp();
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
   });
-  afterAll(() => t.close());
 
   it('the README has a first-broadcast session', () => {
     expect(sessions.map((session) => session.name)).toContain('first-broadcast');
   });
 
   it.each(sessions.map((session) => [session.name, session] as [string, DocSession]))('session %s', async (name, session) => {
+    // Each session starts from nothing: its own server, and a directory holding what a clone's root
+    // offers a reader (the sample files under docs/).
+    t = await startTestApp();
     const cwd = join(t.dir, `session-${name}`);
     mkdirSync(cwd, { recursive: true });
+    cpSync(join(ROOT, 'docs'), join(cwd, 'docs'), { recursive: true });
     const { code, output } = await runBash(sessionScript(session, t.url), cwd, { LOA_ADMIN_PASSWORD: ADMIN_PASSWORD });
     if (process.env.LOA_TEST_SHOW_SESSIONS) console.log(output);
     if (code !== 0) throw new Error(`session ${name} exited with ${code}:\n${output.slice(-6000)}`);

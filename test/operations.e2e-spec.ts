@@ -52,7 +52,7 @@ describe('operations: health, metrics, docs, queue dashboard', () => {
     expect(basic.text.toLowerCase()).toContain('<!doctype html');
     const api = await t.http.get('/admin/queues/api/queues').set(auth(t.adminToken));
     expect(api.status).toBe(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['areas', 'broadcast', 'transcode']);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['alerts', 'areas', 'broadcast', 'transcode']);
   });
 
   it('rate-limits logins per client', async () => {

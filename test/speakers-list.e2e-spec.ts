@@ -33,8 +33,12 @@ describe('listing receivers', () => {
     expect((await list(tree.staffA.token, { limit: 3, offset: 9 })).names).toEqual([]);
   });
 
-  it('finds by part of the name or location, letter case and LIKE wildcards taken literally', async () => {
+  it('finds by part of the name or location, letter case and marks ignored, wildcards taken literally', async () => {
     expect((await list(tree.staffA.token, { q: 'THÔN 1' })).names).toEqual(['Loa thôn 1', 'Loa thôn 10', 'Loa thôn 11']);
+    // Typed without tones or with capitals: found all the same.
+    expect((await list(tree.staffA.token, { q: 'thon 1' })).names).toEqual(['Loa thôn 1', 'Loa thôn 10', 'Loa thôn 11']);
+    expect((await list(tree.staffA.token, { q: 'ấp đông' })).names).toEqual(['Ấp Đông']);
+    expect((await list(tree.staffA.token, { q: 'AP DONG' })).names).toEqual(['Ấp Đông']);
     expect((await list(tree.staffA.token, { q: '100%' })).names).toEqual(['loa 100% công suất']);
     expect((await list(tree.staffA.token, { q: '_' })).names).toEqual([]);
     // Another district's receiver is not found by the first district's staff, and is by the province's auditor.

@@ -40,7 +40,7 @@ export async function runAgent(config: ReceiverConfig, version: string): Promise
     player: new ProcessPlayer(config.player, (segment) => cache.path(segment)),
     outbox,
     log,
-    agent: AGENT,
+    agent: `${AGENT} ${process.platform}-${process.arch}`,
     version,
     freeBytes: () => freeBytes(config.dataDir),
     onUnauthorized: () => {

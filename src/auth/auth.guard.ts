@@ -32,6 +32,8 @@ export class AuthGuard implements CanActivate {
     if (store) store.user = user;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) throw new ForbiddenException(`role ${user.role} may not do this`);
+    // A machine account of a warning system posts alerts and nothing else: only routes that name its role.
+    if (user.role === 'alert_source' && !roles) throw new ForbiddenException('role alert_source may only post alerts');
     return true;
   }
 }

@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn } from '../database/columns.js';
 import type { Priority } from '../schedules/schedule.entity.js';
 
-export const BROADCAST_STATUSES = ['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted'] as const;
+/** `stopped`: taken off air by a person (POST /broadcasts/:id/stop); its deliveries are finalised as usual. */
+export const BROADCAST_STATUSES = ['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted', 'stopped'] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
 @Entity('broadcasts')

@@ -8,6 +8,8 @@ import { Dispatcher } from './dispatcher.js';
 import { Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
 import { BroadcastTurns } from './turns.js';
+import { CutIns } from './cut-ins.js';
+import { BroadcastWithdrawals } from './withdrawals.js';
 
 /**
  * Broadcasts and their deliveries. DeliveriesRepository is the only writer of deliveries (the device
@@ -15,7 +17,7 @@ import { BroadcastTurns } from './turns.js';
  */
 @Module({
   controllers: [BroadcastsController],
-  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
-  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns],
+  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
+  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

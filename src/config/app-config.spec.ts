@@ -63,3 +63,15 @@ describe('speech configuration', () => {
     expect(() => loadConfig({ LOA_SPEECH_LEXICON: 'package.json' })).toThrow(/LOA_SPEECH_LEXICON cannot be used: package.json:1: /);
   });
 });
+
+describe('alert configuration', () => {
+  it('has the documented defaults and reads a list of feeds', () => {
+    expect(loadConfig({})).toMatchObject({ LOA_ALERT_REPEAT: 3, LOA_ALERT_MAX_MB: 10, LOA_CAP_FEEDS: [], LOA_CAP_FEED_INTERVAL_SEC: 30 });
+    expect(loadConfig({ LOA_CAP_FEEDS: 'http://a.example/cap.atom, https://b.example/x.atom' }).LOA_CAP_FEEDS).toEqual(['http://a.example/cap.atom', 'https://b.example/x.atom']);
+  });
+
+  it('names bad alert variables', () => {
+    expect(() => loadConfig({ LOA_CAP_FEEDS: 'ftp://x/feed' })).toThrow(/LOA_CAP_FEEDS must be http\(s\) URLs/);
+    expect(() => loadConfig({ LOA_ALERT_REPEAT: '0' })).toThrow(/LOA_ALERT_REPEAT/);
+  });
+});

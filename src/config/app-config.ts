@@ -141,6 +141,23 @@ export class AppConfig {
   })
   LOA_SPEECH_LEXICON?: string;
 
+  /** How many times an alert plays (SPEC §11), with 10 s between passes, after the attention signal. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  LOA_ALERT_REPEAT = 3;
+
+  /** Largest CAP message accepted by POST /alerts or read from a feed, inline audio included (413 beyond). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  LOA_ALERT_MAX_MB = 10;
+
+  /** Atom feeds of CAP messages the worker polls, separated by commas or spaces. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value))
+  @Matches(/^https?:\/\/\S+$/, { each: true, message: 'LOA_CAP_FEEDS must be http(s) URLs separated by commas or spaces' })
+  LOA_CAP_FEEDS: string[] = [];
+
+  /** Seconds between two polls of LOA_CAP_FEEDS. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  LOA_CAP_FEED_INTERVAL_SEC = 30;
+
   /** Failed logins allowed per client address per minute. */
   @Transform(toInt) @IsInt() @Min(1)
   LOA_LOGIN_LIMIT_PER_MIN = 10;

@@ -1,3 +1,4 @@
+import { AlertAreaEntity, AlertEntity } from '../alerts/alert.entity.js';
 import { AreaEntity } from '../areas/area.entity.js';
 import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
 import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
@@ -8,4 +9,4 @@ import { SegmentEntity } from '../segments/segment.entity.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
-export const ENTITIES = [AreaEntity, UserEntity, SpeakerEntity, SegmentEntity, ScheduleEntity, BroadcastEntity, DeliveryEntity, AuditEntryEntity, ...ROLLUP_ENTITIES];
+export const ENTITIES = [AreaEntity, UserEntity, SpeakerEntity, SegmentEntity, ScheduleEntity, BroadcastEntity, DeliveryEntity, AuditEntryEntity, ...ROLLUP_ENTITIES, AlertEntity, AlertAreaEntity];

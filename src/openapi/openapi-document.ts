@@ -30,12 +30,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /**
  * Errors that every route of a kind can answer, whatever its controller says: the global
  * validation pipe (400 for any route with parameters or a body), the auth guard (401 behind a
- * token) and the body parser (413 over the limit, 415 for a media type the route does not read).
+ * token, and 403: an alert_source machine account may only post alerts) and the body parser (413 over the limit, 415 for a media type the route does not read).
  */
 function addGlobalErrors(operation: OperationObject): void {
   const body = operation.requestBody as RequestBodyObject | undefined;
   if (operation.parameters?.length || body) addError(operation, 400);
-  if (operation.security?.length) addError(operation, 401);
+  if (operation.security?.length) {
+    addError(operation, 401);
+    addError(operation, 403);
+  }
   if (body) {
     addError(operation, 413);
     addError(operation, 415);

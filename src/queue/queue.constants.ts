@@ -4,6 +4,7 @@ export const QueueName = {
   Transcode: 'transcode',
   Broadcast: 'broadcast',
   Areas: 'areas',
+  Alerts: 'alerts',
 } as const;
 
 export const JobName = {
@@ -11,6 +12,7 @@ export const JobName = {
   DispatchBroadcast: 'dispatch-broadcast',
   FinaliseBroadcast: 'finalise-broadcast',
   ImportAreas: 'import-areas',
+  PollCapFeeds: 'poll-cap-feeds',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -24,4 +26,6 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   // The import is idempotent, so a worker lost mid-way is simply run again; finished imports stay a
   // day so the console can show their outcome. (Job ids are the import's own id here.)
   [JobName.ImportAreas]: { attempts: 3, backoff: { type: 'fixed', delay: 5_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
+  // Repeated every LOA_CAP_FEED_INTERVAL_SEC by one job scheduler: one poll at a time however many workers run.
+  [JobName.PollCapFeeds]: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
 };

@@ -3,6 +3,7 @@ import { MediaModule } from '../media/media.module.js';
 import { SpeechModule } from '../speech/speech.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { SegmentsController } from './segments.controller.js';
+import { SegmentRenderer } from './segment-renderer.js';
 import { SegmentsRepository } from './segments.repository.js';
 import { SegmentsService } from './segments.service.js';
 
@@ -10,7 +11,7 @@ import { SegmentsService } from './segments.service.js';
 @Module({
   imports: [MediaModule, StorageModule, SpeechModule],
   controllers: [SegmentsController],
-  providers: [SegmentsRepository, SegmentsService],
-  exports: [SegmentsRepository, SegmentsService],
+  providers: [SegmentsRepository, SegmentsService, SegmentRenderer],
+  exports: [SegmentsRepository, SegmentsService, SegmentRenderer],
 })
 export class SegmentsModule {}

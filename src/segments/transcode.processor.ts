@@ -4,11 +4,12 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
-import { MediaError, MediaRepository } from '../media/media.repository.js';
+import { MediaError } from '../media/media.repository.js';
 import { QueueName } from '../queue/queue.constants.js';
 import { SpeechError } from '../speech/speech-engine.js';
 import { SpeechService } from '../speech/speech.service.js';
-import { AudioStorage, removeFile, sha256File } from '../storage/audio-storage.js';
+import { AudioStorage, removeFile } from '../storage/audio-storage.js';
+import { SegmentRenderer } from './segment-renderer.js';
 import type { SegmentEntity } from './segment.entity.js';
 import { SegmentsRepository, type TranscodeResult } from './segments.repository.js';
 import { SegmentsService, type TranscodeJob } from './segments.service.js';
@@ -31,7 +32,7 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
     private readonly segments: SegmentsRepository,
     private readonly segmentsService: SegmentsService,
     private readonly storage: AudioStorage,
-    private readonly media: MediaRepository,
+    private readonly renderer: SegmentRenderer,
     private readonly speech: SpeechService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -73,27 +74,7 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
     await access(source).catch(() => {
       throw new Error(`source file ${source} is missing`);
     });
-    const probed = await this.media.probe(source);
-    if (!(probed.durationSec > 0)) throw new MediaError('the audio has no duration');
-    const maxSec = this.config.LOA_MAX_SEGMENT_SEC;
-    if (probed.durationSec > maxSec) {
-      throw new MediaError(`the audio lasts ${formatDuration(probed.durationSec)}; a segment may last at most ${formatDuration(maxSec)}`);
-    }
-    const loudness = await this.media.measureLoudness(source);
-    const rendition = this.storage.renditionPath(segmentId);
-    const rendered = await this.media.renderBroadcast(source, rendition, {
-      sourceLufs: loudness.integratedLufs,
-      sourceTruePeak: loudness.truePeakDbtp,
-      downmixLufs: loudness.downmixLufs,
-    });
-    return {
-      durationSec: Math.round(rendered.durationSec * 1000) / 1000,
-      loudnessLufs: loudness.integratedLufs,
-      renditionLufs: rendered.integratedLufs,
-      renditionTruePeakDb: rendered.truePeakDbtp,
-      renditionSha256: await sha256File(rendition),
-      renditionBytes: rendered.sizeBytes,
-    };
+    return this.renderer.render(segmentId);
   }
 
   /** A spoken bulletin's source is its synthesised speech (made once: a retried job finds it). */
@@ -102,12 +83,4 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
     const voice = await this.speech.storedVoice(segment.voice!);
     await this.speech.synthesise(segment.spokenText!, voice, source);
   }
-}
-
-/** 95 → "1 min 35 s", 1800.4 → "30 min 0.4 s" (tenths, so an overrun never reads as the limit itself). */
-export function formatDuration(totalSec: number): string {
-  const tenths = Math.round(totalSec * 10);
-  const [hours, minutes, seconds] = [Math.floor(tenths / 36_000), Math.floor((tenths % 36_000) / 600), (tenths % 600) / 10];
-  const parts = [hours && `${hours} h`, minutes && `${minutes} min`, (seconds || (!hours && !minutes)) && `${seconds} s`];
-  return parts.filter(Boolean).join(' ');
 }

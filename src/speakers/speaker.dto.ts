@@ -32,7 +32,7 @@ export class ListSpeakersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
   communeId?: string;
 
-  @ApiPropertyOptional({ description: 'part of the name or location (letter case ignored)', minLength: 1, maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({ description: 'part of the name or location (letter case and Vietnamese marks ignored: thon dong finds Thôn Đông)', minLength: 1, maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200)
   q?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'only receivers seen within LOA_SPEAKER_OFFLINE_SEC (true), or only the others (false)' })

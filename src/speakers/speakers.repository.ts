@@ -8,10 +8,15 @@ const MARK_SEEN_CHUNK = 500;
 /** Receiver names in the order people read them: Vietnamese letters, numbers by value ("Loa 2" before "Loa 10"). */
 const NAME_ORDER = new Intl.Collator('vi', { numeric: true });
 
+/** Text as it is searched: letter case, tones and other marks ignored, đ as d ("Thôn Đông" ~ "thon dong"). */
+function searchable(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+}
+
 export interface SpeakerFilter {
   pathPrefix: string | null;
   communeId?: string;
-  /** part of the name or location, letter case ignored */
+  /** part of the name or location, letter case and marks ignored */
   q?: string;
   /** seen since `seenSince` (online) or not */
   online?: { online: boolean; seenSince: Date };
@@ -56,17 +61,20 @@ export class SpeakersRepository {
 
   /**
    * One page of the speakers under `pathPrefix` (all when null) that match, in NAME_ORDER. SQL orders
-   * bytes ("Loa 10" before "Loa 2", "Ă" after "Z"), so the matches' ids and names are sorted here and
-   * the page is read by id: 10,000 receivers take a few milliseconds.
+   * bytes ("Loa 10" before "Loa 2", "Ă" after "Z") and SQLite lowers only ASCII letters, so the
+   * candidates' ids, names and locations are searched and sorted here and the page is read by id:
+   * 10,000 receivers take a few milliseconds.
    */
   async list(filter: SpeakerFilter): Promise<[SpeakerEntity[], number]> {
-    const query = this.speakers.createQueryBuilder('s').select(['s.id', 's.name']).innerJoin('areas', 'a', 'a.id = s.communeId');
+    const query = this.speakers.createQueryBuilder('s').select(['s.id', 's.name', 's.location']).innerJoin('areas', 'a', 'a.id = s.communeId');
     if (filter.pathPrefix) query.andWhere('a.path LIKE :prefix', { prefix: `${filter.pathPrefix}%` });
     if (filter.communeId) query.andWhere('s.communeId = :communeId', { communeId: filter.communeId });
-    if (filter.q) query.andWhere(`(LOWER(s.name) LIKE :q ESCAPE '\\' OR LOWER(COALESCE(s.location, '')) LIKE :q ESCAPE '\\')`, { q: `%${filter.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` });
     if (filter.online?.online) query.andWhere('s.lastSeenAt >= :seenSince', { seenSince: filter.online.seenSince.getTime() });
     if (filter.online && !filter.online.online) query.andWhere('(s.lastSeenAt IS NULL OR s.lastSeenAt < :seenSince)', { seenSince: filter.online.seenSince.getTime() });
-    const matches = (await query.getMany()).sort((a, b) => NAME_ORDER.compare(a.name, b.name) || (a.id < b.id ? -1 : 1));
+    const wanted = filter.q ? searchable(filter.q) : '';
+    const matches = (await query.getMany())
+      .filter((s) => !wanted || searchable(s.name).includes(wanted) || searchable(s.location ?? '').includes(wanted))
+      .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || (a.id < b.id ? -1 : 1));
     const ids = matches.slice(filter.offset, filter.offset + filter.limit).map((s) => s.id);
     const rows = ids.length ? await this.speakers.findBy({ id: In(ids) }) : [];
     const byId = new Map(rows.map((row) => [row.id, row]));

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { MediaRepository } from '../media/media.repository.js';
+import { MediaError, MediaRepository } from '../media/media.repository.js';
 import { AudioStorage, PARTIAL_SUFFIX, removeFile } from '../storage/audio-storage.js';
 import { SpeechEngine, SpeechError, type Voice } from './speech-engine.js';
 import type { SpeechTextFields } from './speech.dto.js';
@@ -89,6 +89,11 @@ export class SpeechService {
       const loudness = await this.media.measureLoudness(wav);
       await this.media.renderBroadcast(wav, mp3, { sourceLufs: loudness.integratedLufs, sourceTruePeak: loudness.truePeakDbtp, downmixLufs: loudness.downmixLufs });
       return await readFile(mp3);
+    } catch (error) {
+      // Speech the broadcast rendition cannot be made of (a single letter is too short to measure
+      // and normalise): the text's fault, named as such, as the transcode worker does for a segment.
+      if (error instanceof MediaError) throw new BadRequestException(`text: cannot be made into broadcast audio: ${error.message}`);
+      throw error;
     } finally {
       await Promise.all([removeFile(wav), removeFile(mp3)]);
     }

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn } from '../database/columns.js';
 
-export const ROLES = ['admin', 'district_staff', 'commune_operator', 'auditor'] as const;
+/** `alert_source`: a machine account of an upstream warning system; it may only post alerts in its area subtree (SPEC §11). */
+export const ROLES = ['admin', 'district_staff', 'commune_operator', 'auditor', 'alert_source'] as const;
 export type Role = (typeof ROLES)[number];
 
 @Entity('users')

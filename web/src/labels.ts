@@ -41,6 +41,8 @@ const ACTIONS: Labels = {
   'auth.password': { vi: 'Đổi mật khẩu', en: 'Changed password' },
   'area.create': { vi: 'Tạo địa bàn', en: 'Created an area' },
   'area.update': { vi: 'Sửa địa bàn', en: 'Changed an area' },
+  'area.import': { vi: 'Nhập danh mục đơn vị hành chính', en: 'Imported administrative units' },
+  'area.merge': { vi: 'Sáp nhập xã', en: 'Merged communes' },
   'user.create': { vi: 'Tạo người dùng', en: 'Created a user' },
   'user.update': { vi: 'Sửa người dùng', en: 'Changed a user' },
   'user.disable': { vi: 'Khoá người dùng', en: 'Disabled a user' },
@@ -59,7 +61,9 @@ const ACTIONS: Labels = {
   'broadcast.emergency': { vi: 'Phát khẩn cấp', en: 'Emergency broadcast' },
   'broadcast.stop': { vi: 'Dừng buổi phát', en: 'Stopped a broadcast' },
   'delivery.late_receipt': { vi: 'Báo nhận muộn', en: 'Late receipt' },
-  'alert.receive': { vi: 'Nhận cảnh báo', en: 'Received an alert' },
+  'alert.receive': { vi: 'Nhận bản tin cảnh báo', en: 'Received an alert' },
+  'alert.refuse': { vi: 'Từ chối bản tin cảnh báo', en: 'Refused an alert' },
+  'alert.stop': { vi: 'Dừng bản tin cảnh báo', en: 'Stopped an alert' },
 };
 
 const labelOf = (labels: Labels, code: string, lang: Lang) => labels[code]?.[lang] ?? code;

@@ -35,5 +35,5 @@ function allOf<T>() {
 }
 
 export const SEGMENT_STATUSES = allOf<SegmentStatus>()(['processing', 'ready', 'failed', 'retired']);
-export const BROADCAST_STATUSES = allOf<BroadcastStatus>()(['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted']);
+export const BROADCAST_STATUSES = allOf<BroadcastStatus>()(['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted', 'stopped']);
 export const REPORT_GROUPS = allOf<ReportGroup>()(['day', 'commune', 'segment', 'topic', 'speaker']);

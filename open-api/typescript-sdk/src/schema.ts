@@ -457,6 +457,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Alerts_list"];
+        put?: never;
+        post: operations["Alerts_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Alerts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Alerts_stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -628,7 +676,7 @@ export interface components {
             password: string;
         };
         /** @enum {string} */
-        Role: "admin" | "district_staff" | "commune_operator" | "auditor";
+        Role: "admin" | "district_staff" | "commune_operator" | "auditor" | "alert_source";
         UserDto: {
             /** Format: uuid */
             id: string;
@@ -917,7 +965,7 @@ export interface components {
         /** @enum {string} */
         Priority: "normal" | "priority" | "emergency";
         /** @enum {string} */
-        BroadcastStatus: "scheduled" | "on_air" | "completed" | "partial" | "missed" | "skipped" | "cancelled" | "preempted";
+        BroadcastStatus: "scheduled" | "on_air" | "completed" | "partial" | "missed" | "skipped" | "cancelled" | "preempted" | "stopped";
         DeliveryCountsDto: {
             /** @description deliveries: one per target speaker once on air */
             targeted: number;
@@ -1219,6 +1267,106 @@ export interface components {
             accepted: number;
             /** @description receipts for deliveries already settled (the first terminal one won) */
             duplicates: number;
+        };
+        /** @enum {string} */
+        AlertOutcome: "receiving" | "on_air" | "scheduled" | "not_aired" | "cancel" | "replaced" | "cancelled" | "stopped";
+        AlertDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example KTTV-2025-BAO-SO-3-0001 */
+            identifier: string;
+            /** @example canhbao@kttv.gov.vn */
+            sender: string;
+            /** Format: date-time */
+            sent: string;
+            /**
+             * @description Exercise, Test and System are stored, never aired
+             * @enum {string}
+             */
+            status: "Actual" | "Exercise" | "System" | "Test";
+            /** @enum {string} */
+            msgType: "Alert" | "Update" | "Cancel" | "Ack" | "Error";
+            /** @example Public */
+            scope: string;
+            /** @description CAP references of an Update or Cancel: sender,identifier,sent */
+            references: string[];
+            event: string | null;
+            headline: string | null;
+            /** @example vi-VN */
+            language: string | null;
+            /** @example Immediate */
+            urgency: string | null;
+            /** @example Extreme */
+            severity: string | null;
+            /** Format: date-time */
+            onset: string | null;
+            /** Format: date-time */
+            expires: string | null;
+            /** @description the areas its geocodes name */
+            areaIds: string[];
+            /** @description one broadcast per area, on every speaker below it */
+            broadcastIds: string[];
+            /** @description the attention signal and the alert audio */
+            segmentIds: string[];
+            outcome: components["schemas"]["AlertOutcome"];
+            /** @description why it did not air, or what an Update or Cancel did */
+            reason: string | null;
+            /** @description "post", or the feed it was read from */
+            via: string;
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        AlertPageDto: {
+            items: components["schemas"]["AlertDto"][];
+            /** @description all matching items, of which this page is a slice (?limit, ?offset) */
+            total: number;
+        };
+        AlertDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example KTTV-2025-BAO-SO-3-0001 */
+            identifier: string;
+            /** @example canhbao@kttv.gov.vn */
+            sender: string;
+            /** Format: date-time */
+            sent: string;
+            /**
+             * @description Exercise, Test and System are stored, never aired
+             * @enum {string}
+             */
+            status: "Actual" | "Exercise" | "System" | "Test";
+            /** @enum {string} */
+            msgType: "Alert" | "Update" | "Cancel" | "Ack" | "Error";
+            /** @example Public */
+            scope: string;
+            /** @description CAP references of an Update or Cancel: sender,identifier,sent */
+            references: string[];
+            event: string | null;
+            headline: string | null;
+            /** @example vi-VN */
+            language: string | null;
+            /** @example Immediate */
+            urgency: string | null;
+            /** @example Extreme */
+            severity: string | null;
+            /** Format: date-time */
+            onset: string | null;
+            /** Format: date-time */
+            expires: string | null;
+            /** @description the areas its geocodes name */
+            areaIds: string[];
+            /** @description one broadcast per area, on every speaker below it */
+            broadcastIds: string[];
+            /** @description the attention signal and the alert audio */
+            segmentIds: string[];
+            outcome: components["schemas"]["AlertOutcome"];
+            /** @description why it did not air, or what an Update or Cancel did */
+            reason: string | null;
+            /** @description "post", or the feed it was read from */
+            via: string;
+            /** Format: date-time */
+            receivedAt: string;
+            broadcasts: components["schemas"]["BroadcastDto"][];
         };
         HealthDto: {
             /** @enum {string} */
@@ -1583,6 +1731,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     AreaImport_start: {
@@ -1751,6 +1908,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -1869,6 +2035,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2020,7 +2195,7 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 communeId?: string;
-                /** @description part of the name or location (letter case ignored) */
+                /** @description part of the name or location (letter case and Vietnamese marks ignored: thon dong finds Thôn Đông) */
                 q?: string;
                 /** @description only receivers seen within LOA_SPEAKER_OFFLINE_SEC (true), or only the others (false) */
                 online?: "true" | "false";
@@ -2050,6 +2225,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2167,6 +2351,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2359,6 +2552,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2583,6 +2785,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2783,6 +2994,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2917,6 +3137,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -2958,6 +3187,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3016,6 +3254,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3059,6 +3306,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3184,6 +3440,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3392,6 +3657,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description unknown, or outside the caller's area */
             404: {
                 headers: {
@@ -3423,6 +3697,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3489,6 +3772,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3575,6 +3867,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description a broadcast not addressed to this speaker: nothing in the batch was recorded */
             404: {
                 headers: {
@@ -3595,6 +3896,261 @@ export interface operations {
             };
             /** @description not a media type this route accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description alerts received at or after */
+                from?: string;
+                /** @description alerts received before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPageDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/cap+xml": string;
+                "application/xml": string;
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description this sender and identifier were already received: the same alert */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDto"];
+                };
+            };
+            /** @description received: an Actual Alert or Update is on the air (or waits for onset or its turn); the rest are stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDto"];
+                };
+            };
+            /** @description not valid CAP 1.2, a Draft, expired, an unknown area or nothing playable; the message names the element */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description an area, or a referenced alert, outside the caller's area
+             *
+             *     the role may not do this, or the body would write outside the caller's area
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description larger than LOA_ALERT_MAX_MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not application/cap+xml or application/xml */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetailDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Alerts_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetailDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description the alert covers areas outside yours
+             *
+             *     the role may not do this, or the body would write outside the caller's area
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3672,6 +4228,15 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, or the body would write outside the caller's area */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

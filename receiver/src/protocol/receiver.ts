@@ -141,6 +141,9 @@ export class Receiver {
 
   private async pollLoop(signal: AbortSignal): Promise<void> {
     await this.readQueue('start');
+    // The first exchange of a fresh process is slowed on the box's side (connection set-up) and skews
+    // the clock estimate; a second one on the warm connection gives the fast sample the estimate keeps.
+    if (await sleep(jittered(2000), signal)) await this.readQueue('clock');
     while (!signal.aborted) {
       this.pollWake = new AbortController();
       const wake = this.pollWake.signal;
@@ -203,7 +206,9 @@ export class Receiver {
     }
     switch (event.type) {
       case 'hello':
-        if (typeof data.now === 'string') clock.observe(data.now, sentAt, clock.mark());
+        // The server reads its clock for `hello` at the very end of the exchange, so the midpoint of
+        // this round trip is early: it only stands in until a queue read (next line) gives a fair sample.
+        if (typeof data.now === 'string' && !clock.synced) clock.observe(data.now, sentAt, clock.mark());
         void this.readQueue('connected');
         break;
       case 'broadcast': {

@@ -146,6 +146,8 @@ describe('normaliseVietnamese', () => {
     ['gọi 114 khi có cháy', 'gọi một một bốn khi có cháy'],
     ['số +84912345678', 'số cộng tám bốn, chín một hai, ba bốn năm, sáu bảy tám'],
     ['Fax: 0214.3840.123', 'Fax: không hai một bốn, ba tám bốn không, một hai ba'],
+    ['liên hệ 0214.3840.123', 'liên hệ không hai một bốn, ba tám bốn không, một hai ba'],
+    ['liên hệ 024 3825 6789', 'liên hệ không hai bốn, ba tám hai năm, sáu bảy tám chín'],
   ];
   it.each(phones)('phones: %s', (text, spoken) => expect(say(text)).toBe(spoken));
 

@@ -52,7 +52,8 @@ function issuerWords(part: string, lexicon: Lexicon, style: NumberStyle): string
 // ── phone numbers, digit by digit ──
 
 const PHONE_KEYWORD = new RegExp(`${B}(điện thoại|Điện thoại|ĐT|SĐT|đt|sđt|[Hh]otline|[Đđ]ường dây nóng|[Ss]ố máy|[Gg]ọi|[Ff]ax)(\\s*(?:số\\s*)?:?\\s*)(\\+?\\d[\\d .-]{0,18}\\d|\\d)${E}`, 'gu');
-const MOBILE = /(?<![\d.,+])(\+84|0)(\d{2,3})([ .-]?)(\d{3})\3(\d{3,4})(?![\d.,]*\d)/g;
+/** A Vietnamese number from its leading 0 (or +84): 10 or 11 digits, grouped as the writer grouped them. */
+const NATIONAL = /(?<![\d.,+])(?:\+84|0)\d{1,3}(?:[ .-]?\d{2,4}){1,3}(?![.,]?\d)/g;
 const HOTLINE = /(?<![\d.,])(1[89]00)[ .]?(\d{4}|\d{2}[ .]\d{2}|\d{3}[ .]?\d{3})(?!\d)/g;
 
 /** "0912.345.678" → "không chín một hai, ba bốn năm, sáu bảy tám" (its own separators, or 4-3-3). */
@@ -70,7 +71,7 @@ function readPhone(written: string): string {
 const phoneNumbers: Pass = (text) =>
   text
     .replace(PHONE_KEYWORD, (_m, keyword: string, gap: string, number: string) => `${keyword}${gap}${readPhone(number)}`)
-    .replace(MOBILE, (match: string) => {
+    .replace(NATIONAL, (match: string) => {
       const digits = match.replace(/\D/g, '');
       const ok = match.startsWith('+84') ? digits.length >= 10 && digits.length <= 11 : digits.length === 10 || digits.length === 11;
       return ok ? readPhone(match) : match;

@@ -59,6 +59,7 @@ export const en: Record<keyof typeof vi, string> = {
   'role.district_staff': 'District staff',
   'role.commune_operator': 'Commune operator',
   'role.auditor': 'Auditor',
+  'role.alert_source': 'Alert source (machine account)',
 
   'status.processing': 'Processing',
   'status.ready': 'Ready',
@@ -74,6 +75,7 @@ export const en: Record<keyof typeof vi, string> = {
   'status.skipped': 'Skipped',
   'status.cancelled': 'Cancelled',
   'status.preempted': 'Preempted',
+  'status.stopped': 'Stopped',
 
   'delivery.pending': 'Pending',
   'delivery.played': 'Played',

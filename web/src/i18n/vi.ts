@@ -57,6 +57,7 @@ export const vi = {
   'role.district_staff': 'Cán bộ văn hoá – thông tin',
   'role.commune_operator': 'Cán bộ đài truyền thanh xã',
   'role.auditor': 'Thanh tra – thống kê',
+  'role.alert_source': 'Nguồn cảnh báo (tài khoản máy)',
 
   'status.processing': 'Đang xử lý',
   'status.ready': 'Sẵn sàng',
@@ -72,6 +73,7 @@ export const vi = {
   'status.skipped': 'Bỏ qua',
   'status.cancelled': 'Đã huỷ',
   'status.preempted': 'Bị thay thế',
+  'status.stopped': 'Đã dừng',
 
   'delivery.pending': 'Đang chờ',
   'delivery.played': 'Đã phát',

@@ -1,4 +1,4 @@
-import { formatDuration } from './transcode.processor.js';
+import { formatDuration } from './segment-renderer.js';
 
 describe('formatDuration', () => {
   it('reads as people say durations, to the tenth of a second', () => {
