@@ -5,9 +5,11 @@ import { WorkspaceContext } from './context';
 import { api } from './api';
 import { getAll } from './hooks';
 import { I18nContext, initialLang, storeLang, translator, useI18n, type Lang } from './i18n';
+import { AlertsPage } from './pages/alerts';
 import { AreasPage } from './pages/areas';
 import { AuditPage } from './pages/audit';
 import { BroadcastsPage } from './pages/broadcasts';
+import { ComposePage } from './pages/compose';
 import { EmergencyPage } from './pages/emergency';
 import { LibraryPage } from './pages/library';
 import { LoginPage } from './pages/login';
@@ -28,6 +30,8 @@ const PAGE_VIEWS: Record<PageName, FunctionComponent> = {
   audit: AuditPage,
   areas: AreasPage,
   emergency: EmergencyPage,
+  compose: ComposePage,
+  alerts: AlertsPage,
 };
 
 export function App() {

@@ -11,13 +11,15 @@ export const can = {
   readReports: (role: Role) => [...STAFF, 'auditor'].includes(role),
   readAudit: (role: Role) => role === 'admin' || role === 'auditor',
   importAreas: (role: Role) => role === 'admin',
+  readAlerts: (role: Role) => [...STAFF, 'auditor'].includes(role),
 };
 
-export type PageName = 'library' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'areas' | 'emergency';
+export type PageName = 'library' | 'compose' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'areas' | 'emergency' | 'alerts';
 
 /** The menu, in order, with who sees each entry. Operators see the library to preview audio they may schedule. */
 export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boolean }[] = [
   { name: 'library', path: '/library', allowed: (role) => role !== 'auditor' },
+  { name: 'compose', path: '/compose', allowed: can.manageAudio },
   { name: 'receivers', path: '/receivers', allowed: (role) => role !== 'auditor' },
   { name: 'schedules', path: '/schedules', allowed: can.schedule },
   { name: 'broadcasts', path: '/broadcasts', allowed: () => true },
@@ -25,6 +27,7 @@ export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boo
   { name: 'audit', path: '/audit', allowed: can.readAudit },
   { name: 'areas', path: '/areas', allowed: can.importAreas },
   { name: 'emergency', path: '/emergency', allowed: can.emergency },
+  { name: 'alerts', path: '/alerts', allowed: can.readAlerts },
 ];
 
 /** Where each role lands after login: its everyday page. */
