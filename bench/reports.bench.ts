@@ -149,7 +149,7 @@ async function reportLatency(db: DataSource, world: World, facts: BroadcastFacts
   console.log(`  targets (nationwide): < ${TARGET.reportMs} ms and >= ${TARGET.speedup}x the raw query: ${verdicts.every(Boolean) ? 'OK' : 'BELOW TARGET'}`);
 }
 
-const ADMIN: AuthUser = { id: randomUUID(), username: 'bench', role: 'admin', areaId: null, areaPath: null };
+const ADMIN: AuthUser = { id: randomUUID(), username: 'bench', role: 'admin', areaId: null, areaPath: null, mustEnrolTotp: false };
 
 /** Wall and CPU time of `work`, each the median of 5 runs after a warm-up. */
 async function median(work: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number }> {

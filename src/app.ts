@@ -12,7 +12,6 @@ import { UsersService } from './users/users.service.js';
 import { resolveRedisUrl } from './queue/redis.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { mountQueueDashboard } from './ops/queue-dashboard.js';
-import { registerLoginRateLimit } from './auth/login-rate-limit.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 export const API_PREFIX = 'api/v1';
@@ -44,7 +43,6 @@ export async function createApp(config: AppConfig, logger = appLogger(config)): 
   app.enableShutdownHooks();
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   installXmlBodies(app.getHttpAdapter().getInstance(), config.LOA_ALERT_MAX_MB, [`/${API_PREFIX}/alerts`]);
-  await registerLoginRateLimit(app, config.LOA_LOGIN_LIMIT_PER_MIN);
   await mountQueueDashboard(app);
   prefixRoutes(app);
   app.useGlobalPipes(validationPipe());

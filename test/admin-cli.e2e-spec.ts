@@ -29,6 +29,8 @@ describe('admin CLI', () => {
     expect(first.body.user).toMatchObject({ role: 'auditor', areaId: commune.id });
 
     expect((await admin(t, ['reset-password', 'cli-auditor'], 'second-password')).code).toBe(0);
+    // Like the API's reset: the tokens issued before stop working.
+    expect((await t.http.get('/api/v1/auth/me').set(auth(first.body.accessToken))).status).toBe(401);
     expect((await t.http.post('/api/v1/auth/login').send({ username: 'cli-auditor', password: 'first-password' })).status).toBe(401);
     expect((await t.http.post('/api/v1/auth/login').send({ username: 'cli-auditor', password: 'second-password' })).status).toBe(200);
 
@@ -41,6 +43,8 @@ describe('admin CLI', () => {
     expect(await admin(t, ['create-user', 'x-user', 'auditor', 'NOPE'], 'long-password')).toEqual({ code: 1, out: 'no area with code NOPE' });
     expect(await admin(t, ['reset-password', 'ghost'], 'long-password')).toEqual({ code: 1, out: 'no user ghost' });
     expect(await admin(t, ['create-user', 'x-user', 'admin'])).toEqual({ code: 1, out: expect.stringContaining('LOA_NEW_PASSWORD') });
+    expect(await admin(t, ['create-user', 'x-user', 'admin'], 'password-123')).toEqual({ code: 1, out: expect.stringMatching(/LOA_NEW_PASSWORD: .*too common/) });
+    expect(await admin(t, ['reset-password', 'admin'], 'short')).toEqual({ code: 1, out: expect.stringMatching(/LOA_NEW_PASSWORD: .*at least 10 characters/) });
     expect((await admin(t, [])).out).toContain('usage');
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { AreaEntity } from '../src/areas/area.entity.js';
@@ -10,8 +11,10 @@ import { AuditRepository } from '../src/audit/audit.repository.js';
 import { DeliveriesRepository } from '../src/broadcasts/deliveries.repository.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makeSpeechLike } from './helpers/audio.js';
+import { capXml } from './helpers/cap.js';
 import { insertSegment } from './helpers/device-rows.js';
-import { areaTree, auth, createSpeaker, createUser } from './helpers/fixtures.js';
+import { waitUntil } from './helpers/waiting.js';
+import { areaTree, auth, createSpeaker, createUser, USER_PASSWORD } from './helpers/fixtures.js';
 
 interface Entry {
   seq: number;
@@ -57,7 +60,7 @@ describe('audit trail', () => {
       run: async () => {
         expect((await t.http.post('/api/v1/auth/login').send({ username: tree.staffA.username, password: 'wrong-password' })).status).toBe(401);
         expect((await t.http.post('/api/v1/auth/login').send({ username: 'nobody-at-all', password: 'wrong-password' })).status).toBe(401);
-        await t.login(tree.staffA.username, 'password-123');
+        await t.login(tree.staffA.username, USER_PASSWORD);
         return [
           { action: 'auth.login_failed', userId: tree.staffA.id },
           { action: 'auth.login_failed', userId: null },
@@ -78,6 +81,93 @@ describe('audit trail', () => {
       run: async () => {
         const user = await createUser(t, 'commune_operator', tree.communeA.id);
         return [{ action: 'user.create', resourceId: user.id, userId: admin.id }, { action: 'auth.login', resourceId: user.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/areas/imports',
+      run: async () => {
+        // One small official province (Lai Châu, 38 units), as a job on the areas queue.
+        const started = await t.http.post('/api/v1/areas/imports').set(auth(t.adminToken)).send({ province: '12' }).expect(202);
+        await waitUntil(async () => (await t.http.get(`/api/v1/areas/imports/${started.body.id}`).set(auth(t.adminToken))).body.state, (state) => state === 'completed', 60_000, 'area import');
+        return [{ action: 'area.import', userId: admin.id }];
+      },
+    },
+    {
+      route: 'PATCH /api/v1/users/{id}',
+      run: async () => {
+        const user = await createUser(t, 'commune_operator', tree.communeA.id);
+        context.personId = user.id;
+        context.personName = user.username;
+        context.personToken = user.token;
+        const res = await t.http.patch(`/api/v1/users/${user.id}`).set(auth(t.adminToken)).send({ role: 'auditor', areaId: tree.districtA.id }).expect(200);
+        expect(res.body).toMatchObject({ role: 'auditor', areaId: tree.districtA.id });
+        context.personToken = await t.login(user.username, USER_PASSWORD);
+        return [{ action: 'user.update', resourceId: user.id, userId: admin.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/auth/password',
+      run: async () => {
+        const change = (currentPassword: string, newPassword: string) => t.http.post('/api/v1/auth/password').set(auth(context.personToken)).send({ currentPassword, newPassword });
+        expect((await change('not-my-password', 'song-hong-chay-mai')).status).toBe(401);
+        const res = await change(USER_PASSWORD, 'song-hong-chay-mai');
+        expect(res.status).toBe(200);
+        context.personToken = res.body.accessToken;
+        return [
+          { action: 'auth.reauth_failed', userId: context.personId },
+          { action: 'user.change_password', resourceId: context.personId, userId: context.personId },
+        ];
+      },
+    },
+    {
+      route: 'POST /api/v1/auth/totp',
+      run: async () => {
+        const res = await t.http.post('/api/v1/auth/totp').set(auth(context.personToken)).send({ password: 'song-hong-chay-mai' }).expect(201);
+        context.totpSecret = res.body.secret;
+        context.recoveryCode = res.body.recoveryCodes[0];
+        return [{ action: 'user.totp_enrol', resourceId: context.personId, userId: context.personId }];
+      },
+    },
+    {
+      route: 'POST /api/v1/auth/totp/confirm',
+      run: async () => {
+        const code = await generate({ secret: context.totpSecret });
+        const wrong = code === '000000' ? '111111' : '000000';
+        expect((await t.http.post('/api/v1/auth/totp/confirm').set(auth(context.personToken)).send({ code: wrong })).status).toBe(400);
+        const res = await t.http.post('/api/v1/auth/totp/confirm').set(auth(context.personToken)).send({ code }).expect(200);
+        context.personToken = res.body.accessToken;
+        return [{ action: 'auth.totp_failed', userId: context.personId }, { action: 'user.totp_enable', resourceId: context.personId, userId: context.personId }];
+      },
+    },
+    {
+      route: 'DELETE /api/v1/auth/totp',
+      run: async () => {
+        const res = await t.http.delete('/api/v1/auth/totp').set(auth(context.personToken)).send({ password: 'song-hong-chay-mai', totp: context.recoveryCode }).expect(200);
+        context.personToken = res.body.accessToken;
+        return [{ action: 'auth.recovery_code_used', userId: context.personId }, { action: 'user.totp_disable', resourceId: context.personId, userId: context.personId }];
+      },
+    },
+    {
+      route: 'DELETE /api/v1/users/{id}/totp',
+      run: async () => {
+        await t.http.delete(`/api/v1/users/${context.personId}/totp`).set(auth(t.adminToken)).expect(200);
+        return [{ action: 'user.reset_totp', resourceId: context.personId, userId: admin.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/users/{id}/password',
+      run: async () => {
+        await t.http.post(`/api/v1/users/${context.personId}/password`).set(auth(t.adminToken)).send({ password: 'cau-may-doi-gio' }).expect(200);
+        return [{ action: 'user.reset_password', resourceId: context.personId, userId: admin.id }];
+      },
+    },
+    {
+      route: 'DELETE /api/v1/users/{id}',
+      run: async () => {
+        const res = await t.http.delete(`/api/v1/users/${context.personId}`).set(auth(t.adminToken)).expect(200);
+        expect(res.body).toMatchObject({ id: context.personId, disabled: true });
+        expect((await t.http.post('/api/v1/auth/login').send({ username: context.personName, password: 'cau-may-doi-gio' })).status).toBe(401);
+        return [{ action: 'user.disable', resourceId: context.personId, userId: admin.id }, { action: 'auth.login_failed', userId: context.personId }];
       },
     },
     {
@@ -130,6 +220,47 @@ describe('audit trail', () => {
       run: async () => {
         await t.http.delete(`/api/v1/segments/${context.segmentId}`).set(auth(tree.staffA.token)).expect(200);
         return [{ action: 'segment.retire', resourceId: context.segmentId }];
+      },
+    },
+    {
+      route: 'POST /api/v1/speech/preview',
+      run: async () => {
+        // Reads nothing back into the system: no entry.
+        await t.http.post('/api/v1/speech/preview').set(auth(tree.staffA.token)).send({ text: 'Thông báo lúc 6h30', language: 'vi' }).expect(200);
+        return [];
+      },
+    },
+    {
+      route: 'POST /api/v1/speech/preview/audio',
+      run: async () => {
+        await t.http.post('/api/v1/speech/preview/audio').set(auth(tree.staffA.token)).send({ text: 'Thông báo', language: 'vi' }).expect(200);
+        return [];
+      },
+    },
+    {
+      route: 'POST /api/v1/segments/speech',
+      run: async () => {
+        const res = await t.http.post('/api/v1/segments/speech').set(auth(tree.staffA.token)).send({ text: 'Ủy ban nhân dân xã thông báo lịch tiêm chủng.', title: 'Tiêm chủng', topic: 'health', language: 'vi' });
+        expect(res.status).toBe(202);
+        return [{ action: 'segment.speech', resourceId: res.body.id, userId: tree.staffA.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/alerts',
+      run: async () => {
+        // A Test message: stored and audited, never aired (SPEC §11), so no other scenario's speakers are held.
+        const xml = capXml({ identifier: `AUDIT-${Date.now()}`, status: 'Test', geocodes: [['LOA', tree.communeA.code]] });
+        const res = await t.http.post('/api/v1/alerts').set(auth(tree.staffA.token)).set('content-type', 'application/cap+xml').send(xml);
+        expect(res.status).toBe(201);
+        context.alertId = res.body.id;
+        return [{ action: 'alert.receive', resourceId: res.body.id, userId: tree.staffA.id }];
+      },
+    },
+    {
+      route: 'POST /api/v1/alerts/{id}/stop',
+      run: async () => {
+        await t.http.post(`/api/v1/alerts/${context.alertId}/stop`).set(auth(tree.staffA.token)).expect(200);
+        return [{ action: 'alert.stop', resourceId: context.alertId, userId: tree.staffA.id }];
       },
     },
     {
@@ -254,7 +385,14 @@ describe('audit trail', () => {
     const outsider = await createUser(t, 'auditor', (await t.http.post('/api/v1/areas').set(auth(t.adminToken)).send({ name: 'Tỉnh Lai Châu', code: `LC-${Date.now()}`, kind: 'province' })).body.id);
     const theirs = (await trail(outsider.token, { limit: 500 })).body.items as Entry[];
     expect(theirs.map((e) => e.action)).toEqual(['auth.login']);
-    expect((await trail(outsider.token, { userId: tree.staffA.id })).body).toEqual({ items: [], total: 0 });
+    // A filter naming someone outside their area is 404, like any path id or filter out of scope (SPEC §1).
+    const foreign = await trail(outsider.token, { userId: tree.staffA.id });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toMatchObject({ statusCode: 404, message: 'user not found' });
+    expect((await trail(outsider.token, { userId: outsider.id })).status).toBe(200);
+    expect((await trail(tree.auditor.token, { userId: tree.staffA.id })).status).toBe(200);
+    expect((await trail(tree.auditor.token, { userId: admin.id })).status).toBe(404);
+    expect((await trail(t.adminToken, { userId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
   });
 
   it('is for admins and auditors only, read-only, and refuses bad filters', async () => {

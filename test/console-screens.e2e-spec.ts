@@ -4,14 +4,14 @@ import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './helpers/browser.js';
-import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
+import { areaTree, auth, createSpeaker, USER_PASSWORD } from './helpers/fixtures.js';
 import { createReadySegment } from './helpers/segments.js';
 import { waitUntil } from './helpers/waiting.js';
 
 jest.setTimeout(120_000);
 
 const VN = 'Asia/Ho_Chi_Minh';
-const PASSWORD = 'password-123'; // fixtures.createUser's
+const PASSWORD = USER_PASSWORD;
 const RECEIVERS = 30;
 
 /**

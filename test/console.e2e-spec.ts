@@ -7,12 +7,12 @@ import type { Page } from 'playwright-core';
 import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
 import { makeSpeechLike } from './helpers/audio.js';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './helpers/browser.js';
-import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
+import { areaTree, auth, createSpeaker, USER_PASSWORD } from './helpers/fixtures.js';
 
 jest.setTimeout(120_000);
 
 const VN = 'Asia/Ho_Chi_Minh';
-const PASSWORD = 'password-123'; // fixtures.createUser's
+const PASSWORD = USER_PASSWORD;
 const CLIP_TITLE = 'Thông báo đóng BHXH tự nguyện năm 2025';
 const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
 

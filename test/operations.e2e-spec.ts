@@ -55,16 +55,17 @@ describe('operations: health, metrics, docs, queue dashboard', () => {
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['alerts', 'areas', 'broadcast', 'transcode']);
   });
 
-  it('rate-limits logins per client', async () => {
+  it('rate-limits failed logins per client', async () => {
     const limited = await startTestApp({ LOA_LOGIN_LIMIT_PER_MIN: '4' });
     try {
-      // startTestApp used one attempt to sign in the admin.
+      // startTestApp signed the admin in: a success, which uses none of the limit.
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i++) statuses.push((await limited.http.post('/api/v1/auth/login').send({ username: 'admin', password: 'bad' })).status);
+      for (let i = 0; i < 4; i++) statuses.push((await limited.http.post('/api/v1/auth/login').send({ username: 'admin', password: 'bad' })).status);
       const blocked = await limited.http.post('/api/v1/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
-      expect(statuses).toEqual([401, 401, 401]);
+      expect(statuses).toEqual([401, 401, 401, 401]);
       expect(blocked.status).toBe(429);
       expect(blocked.body.statusCode).toBe(429);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await limited.close();
     }

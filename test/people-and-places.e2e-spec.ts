@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from './helpers/app.js';
-import { areaTree, auth, createArea, createSpeaker, createUser } from './helpers/fixtures.js';
+import { areaTree, auth, createArea, createSpeaker, createUser, USER_PASSWORD } from './helpers/fixtures.js';
 
 describe('auth, areas, users and speakers', () => {
   let t: TestApp;
@@ -15,7 +15,7 @@ describe('auth, areas, users and speakers', () => {
     it('logs in and answers /auth/me without the password hash', async () => {
       const res = await t.http.post('/api/v1/auth/login').send({ username: 'admin', password: 'admin-password-1' });
       expect(res.status).toBe(200);
-      expect(res.body.user).toEqual({ id: expect.any(String), username: 'admin', role: 'admin', areaId: null });
+      expect(res.body.user).toEqual({ id: expect.any(String), username: 'admin', role: 'admin', areaId: null, disabled: false, totpEnabled: false, mustEnrolTotp: false });
       const me = await t.http.get('/api/v1/auth/me').set(auth(res.body.accessToken));
       expect(me.status).toBe(200);
       expect(me.body.username).toBe('admin');
@@ -83,13 +83,18 @@ describe('auth, areas, users and speakers', () => {
 
   describe('users', () => {
     it('only admins create users; the password never comes back', async () => {
-      const res = await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'can-bo-xa', password: 'mat-khau-123', role: 'commune_operator', areaId: tree.communeA.id });
+      const res = await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'can-bo-xa', password: 'mat-khau-xa-y-ty', role: 'commune_operator', areaId: tree.communeA.id });
       expect(res.status).toBe(201);
-      expect(Object.keys(res.body).sort()).toEqual(['areaId', 'id', 'role', 'username']);
-      expect((await t.http.post('/api/v1/users').set(auth(tree.staffA.token)).send({ username: 'sneaky', password: 'password-123', role: 'admin' })).status).toBe(403);
-      expect((await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'can-bo-xa', password: 'mat-khau-123', role: 'auditor', areaId: tree.province.id })).status).toBe(409);
-      expect((await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'no-area', password: 'password-123', role: 'auditor' })).status).toBe(400);
-      expect((await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'weak', password: 'short', role: 'admin' })).status).toBe(400);
+      expect(Object.keys(res.body).sort()).toEqual(['areaId', 'disabled', 'id', 'role', 'totpEnabled', 'username']);
+      expect(JSON.stringify(res.body)).not.toContain('mat-khau');
+      expect((await t.http.post('/api/v1/users').set(auth(tree.staffA.token)).send({ username: 'sneaky', password: USER_PASSWORD, role: 'admin' })).status).toBe(403);
+      expect((await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'can-bo-xa', password: USER_PASSWORD, role: 'auditor', areaId: tree.province.id })).status).toBe(409);
+      expect((await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'no-area', password: USER_PASSWORD, role: 'auditor' })).status).toBe(400);
+      // At least 10 characters, and not a common password (SPEC §13).
+      for (const weak of ['short', 'nine-char', 'password-123', 'qwertyuiop', '1234567890']) {
+        const refused = await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'weak', password: weak, role: 'admin' });
+        expect([weak, refused.status, refused.body.message]).toEqual([weak, 400, expect.stringMatching(/at least 10 characters|too common/)]);
+      }
     });
   });
 

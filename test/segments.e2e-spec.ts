@@ -181,6 +181,26 @@ describe('segments: upload, transcode, approve, retire, play', () => {
       expect((await settled(reupload.body.id)).status).toBe('ready');
     });
 
+    it('settles the same file uploaded several times at once: one 202, the others 409, and no error in the log for it', async () => {
+      const logged: string[] = [];
+      const capture = (stream: NodeJS.WriteStream) => jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => (logged.push(String(chunk)), true));
+      const spies = [capture(process.stdout), capture(process.stderr), jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.join(' ')))];
+      try {
+        const racing = join(files, 'racing.wav');
+        await makeSpeechLike(racing, { seconds: 2, format: 'wav', seed: 33 });
+        const answers = await Promise.all([1, 2, 3].map(() => upload(tree.staffA.token, racing, { topic: topic() })));
+        const accepted = answers.filter((r) => r.status === 202);
+        expect(accepted).toHaveLength(1);
+        expect(answers.filter((r) => r.status === 409).map((r) => r.body.existingId)).toEqual([accepted[0].body.id, accepted[0].body.id]);
+        // The database settles such a race with its unique index: the losing INSERT is expected, not an error.
+        const row = await t.app.get(DataSource).getRepository(SegmentEntity).findOneByOrFail({ id: accepted[0].body.id });
+        await expect(t.app.get(DataSource).getRepository(SegmentEntity).insert({ ...row, id: randomUUID() })).rejects.toThrow();
+        expect(logged.filter((line) => /UNIQUE|unique constraint|duplicate key|query failed/i.test(line))).toEqual([]);
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+    });
+
     it('refuses files that are not audio with 415 and keeps nothing', async () => {
       for (const kind of ['text', 'png', 'random', 'empty'] as const) {
         const path = join(files, `${kind}.mp3`);

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { AuditEntryPageDto, AuditQuery, AuditVerification } from './audit.dto.js';
@@ -15,6 +16,7 @@ export class AuditController {
 
   @Get()
   @ApiOkResponse({ type: AuditEntryPageDto })
+  @ApiErrors({ status: 404, description: 'userId names nobody, or a user outside your area' })
   list(@CurrentUser() user: AuthUser, @Query() query: AuditQuery) {
     return this.trail.list(user, query);
   }

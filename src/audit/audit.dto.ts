@@ -6,7 +6,7 @@ import { PageOf } from '../openapi/page.dto.js';
 import type { AuditEntryEntity } from './audit-entry.entity.js';
 
 export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'entries by this user' }) @IsOptional() @IsUUID('all', { message: 'userId must be a UUID' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'entries by this user (404 when outside your area)' }) @IsOptional() @IsUUID('all', { message: 'userId must be a UUID' })
   userId?: string;
 
   @ApiPropertyOptional({ example: 'segment.approve' }) @IsOptional() @Length(1, 64) @Matches(/^[a-z_]+\.[a-z_]+$/, { message: 'action must look like <resource>.<verb>, e.g. segment.approve' })

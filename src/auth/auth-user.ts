@@ -8,6 +8,8 @@ export interface AuthUser {
   areaId: string | null;
   /** null: no bound (an admin without an area). */
   areaPath: string | null;
+  /** LOA_REQUIRE_TOTP applies to this user and no second factor is enrolled yet: only enrolment routes answer. */
+  mustEnrolTotp: boolean;
 }
 
 /** The caller of a device route. */

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { requestContext } from '../common/request-context.js';
 import type { Role } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
-import { DEVICE_ROUTE, PUBLIC_ROUTE, ROLES } from './decorators.js';
+import { DEVICE_ROUTE, ENROLMENT_ROUTE, PUBLIC_ROUTE, ROLES } from './decorators.js';
 
 /** Every route needs a token unless marked @Public(): a user JWT, or a speaker's device token on @DeviceRoute() routes. */
 @Injectable()
@@ -30,6 +30,9 @@ export class AuthGuard implements CanActivate {
     request.user = user;
     const store = requestContext.getStore();
     if (store) store.user = user;
+    if (user.mustEnrolTotp && !this.reflector.getAllAndOverride<boolean>(ENROLMENT_ROUTE, targets)) {
+      throw new ForbiddenException('your role needs a second factor: enrol one first (POST /auth/totp, then POST /auth/totp/confirm)');
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) throw new ForbiddenException(`role ${user.role} may not do this`);
     // A machine account of a warning system posts alerts and nothing else: only routes that name its role.

@@ -1,12 +1,17 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { Credentials } from './credentials.js';
 import { resolveJwtSecret } from './jwt-secret.js';
+import { PasswordAttempts } from './password-attempts.js';
+import { RetryAfterFilter } from './retry-after.filter.js';
+import { SecondFactor } from './second-factor.js';
 
 @Global()
 @Module({
@@ -18,7 +23,7 @@ import { resolveJwtSecret } from './jwt-secret.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, AccountService, Credentials, PasswordAttempts, SecondFactor, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: RetryAfterFilter }],
+  exports: [AuthService, Credentials],
 })
 export class AuthModule {}

@@ -1,22 +1,24 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository.js';
 import { AuditService } from '../audit/audit.service.js';
-import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
 import { SpeakerEntity } from '../speakers/speaker.entity.js';
-import { UserDto } from '../users/user.dto.js';
-import type { UserEntity } from '../users/user.entity.js';
+import { SessionUserDto, UserDto } from '../users/user.dto.js';
+import { needsSecondFactor, type UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { AuthDevice, AuthUser } from './auth-user.js';
 import type { LoginDto, LoginResult } from './auth.dto.js';
+import { Credentials } from './credentials.js';
 import { DeviceTokenCache } from './device-token-cache.js';
 import { hashDeviceToken } from './device-token.js';
-import { DUMMY_HASH, verifyPassword } from './password.js';
 
 interface TokenPayload {
   sub: string;
+  /** The user's token version when signed: a token whose version is behind has been revoked. */
+  ver?: number;
 }
 
 @Injectable()
@@ -27,29 +29,32 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly users: UsersRepository,
     private readonly areas: AreasRepository,
+    private readonly credentials: Credentials,
     private readonly audit: AuditService,
-    private readonly clock: Clock,
+    private readonly config: AppConfig,
     @InjectRepository(SpeakerEntity) private readonly speakers: Repository<SpeakerEntity>,
   ) {}
 
-  async login(dto: LoginDto): Promise<LoginResult> {
-    const user = await this.verifyCredentials(dto.username, dto.password);
-    if (!user) throw new UnauthorizedException('wrong username or password');
-    await this.audit.record({ action: 'auth.login', userId: user.id, resourceId: user.id });
-    return { accessToken: await this.jwt.signAsync({ sub: user.id } satisfies TokenPayload), user: UserDto.of(user) };
+  async login(dto: LoginDto, ip: string | null): Promise<LoginResult> {
+    const { user, code } = await this.credentials.verify({ ip, username: dto.username, password: dto.password, code: dto.totp, via: 'login', secondFactor: true });
+    await this.audit.record({ action: 'auth.login', userId: user.id, resourceId: user.id, details: code ? { secondFactor: code } : undefined });
+    return this.session(user);
   }
 
-  /** The user with these credentials, or null; every failure is audited. */
-  async verifyCredentials(username: string, password: string): Promise<UserEntity | null> {
-    const user = await this.users.getByUsername(username);
-    // Verify against a dummy hash for unknown names too, so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (user && ok) return user;
-    await this.audit.record({ action: 'auth.login_failed', userId: user?.id ?? null, details: { username } });
-    return null;
+  /** A token for `user` as it is now (its current token version), with the user as the console shows it. */
+  async session(user: UserEntity): Promise<LoginResult> {
+    const accessToken = await this.jwt.signAsync({ sub: user.id, ver: user.tokenVersion } satisfies TokenPayload);
+    return { accessToken, user: this.sessionUser(user) };
   }
 
-  /** The user behind a bearer token, re-read each time so a deleted user or changed role takes effect at once. */
+  async me(caller: AuthUser): Promise<SessionUserDto> {
+    return this.sessionUser((await this.users.get(caller.id))!);
+  }
+
+  /**
+   * The user behind a bearer token, re-read each time so a disabled user, a changed role or area, a
+   * new password (anything that bumps the token version) takes effect at once.
+   */
   async authenticateUser(token: string): Promise<AuthUser | null> {
     let payload: TokenPayload;
     try {
@@ -58,11 +63,11 @@ export class AuthService {
       return null;
     }
     const user = await this.users.get(payload.sub);
-    if (!user) return null;
+    if (!user || user.disabled || (payload.ver ?? 0) !== user.tokenVersion) return null;
     const areaPath = user.areaId ? await this.areas.pathOf(user.areaId) : null;
     // A non-admin whose area vanished must not fall back to the unbounded scope.
     if (user.areaId && !areaPath) return null;
-    return { id: user.id, username: user.username, role: user.role, areaId: user.areaId, areaPath };
+    return { id: user.id, username: user.username, role: user.role, areaId: user.areaId, areaPath, mustEnrolTotp: this.mustEnrolTotp(user) };
   }
 
   async authenticateDevice(token: string): Promise<AuthDevice | null> {
@@ -79,5 +84,14 @@ export class AuthService {
   /** A rotated token must stop working, and a moved speaker answer for its new commune, at once. */
   forgetDevice(speakerId: string): void {
     this.deviceTokens.forgetSpeaker(speakerId);
+  }
+
+  private sessionUser(user: UserEntity): SessionUserDto {
+    return { ...UserDto.of(user), mustEnrolTotp: this.mustEnrolTotp(user) };
+  }
+
+  /** LOA_REQUIRE_TOTP binds the user's role and no second factor is on yet. */
+  mustEnrolTotp(user: UserEntity): boolean {
+    return this.config.LOA_REQUIRE_TOTP && needsSecondFactor(user.role) && !user.totpEnabledAt;
   }
 }

@@ -29,3 +29,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A password nobody knows, to burn the same time on unknown usernames. */
 export const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/** How many earlier passwords a user may not reuse, besides the current one. */
+export const PASSWORD_HISTORY = 4;
+
+/** The hashes to keep as "previous" once the current password is replaced. */
+export const recentHashes = (user: { passwordHash: string; previousPasswordHashes: string[] | null }): string[] =>
+  [user.passwordHash, ...(user.previousPasswordHashes ?? [])].slice(0, PASSWORD_HISTORY);

@@ -4,6 +4,7 @@ import { ApiErrors } from '../openapi/api-errors.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
+import { EMERGENCY_ROLES } from '../users/user.entity.js';
 import { BroadcastDto, BroadcastPageDto, DeliveryPageDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
@@ -14,8 +15,8 @@ export class BroadcastsController {
   constructor(private readonly broadcasts: BroadcastsService) {}
 
   @Post('emergency')
-  @Roles('admin', 'district_staff')
-  @ApiCreatedResponse({ type: BroadcastDto, description: 'on air at once on every speaker below the area' })
+  @Roles(...EMERGENCY_ROLES)
+  @ApiCreatedResponse({ type: BroadcastDto, description: 'on air at once on every speaker below the area (`status: on_air`), or, when another emergency holds some of those speakers, `status: scheduled` with the `startsAt` where the last one it overlaps ends there (SPEC §14)' })
   emergency(@CurrentUser() user: AuthUser, @Body() dto: EmergencyBroadcastDto) {
     return this.broadcasts.emergency(user, dto);
   }

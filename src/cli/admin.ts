@@ -10,11 +10,13 @@ import 'reflect-metadata';
 import { AreaEntity } from '../areas/area.entity.js';
 import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword, recentHashes } from '../auth/password.js';
+import { passwordProblem } from '../auth/password-policy.js';
 import { newId } from '../common/ids.js';
 import { loadConfig } from '../config/app-config.js';
 import { openDatabase } from '../database/data-source.js';
 import { ROLES, type Role, UserEntity } from '../users/user.entity.js';
+import { newUserRow } from '../users/users.repository.js';
 import { runAreaCommand } from './area-commands.js';
 
 const USAGE = [
@@ -22,9 +24,11 @@ const USAGE = [
   '       admin import-areas [--province CODE] | admin merge-areas --dry-run|--apply',
 ].join('\n');
 
-function newPassword(): string {
+function newPassword(username: string): string {
   const password = process.env.LOA_NEW_PASSWORD;
-  if (!password || password.length < 8) throw new Error('set LOA_NEW_PASSWORD to the new password (at least 8 characters)');
+  if (!password) throw new Error('set LOA_NEW_PASSWORD to the new password');
+  const problem = passwordProblem(password, { username });
+  if (problem) throw new Error(`LOA_NEW_PASSWORD: ${problem}`);
   return password;
 }
 
@@ -45,7 +49,7 @@ async function main(args: string[]): Promise<string> {
       if (areaCode && !area) throw new Error(`no area with code ${areaCode}`);
       if (role !== 'admin' && !area) throw new Error('non-admin users need an areaCode');
       if (await users.findOneBy({ username })) throw new Error(`username ${username} is taken`);
-      const user = { id: newId(), username, passwordHash: await hashPassword(newPassword()), role: role as Role, areaId: area?.id ?? null, createdAt: new Date() };
+      const user = newUserRow({ id: newId(), username, passwordHash: await hashPassword(newPassword(username)), role: role as Role, areaId: area?.id ?? null, createdAt: new Date() });
       await users.insert(user);
       await record('user.create', user.id, { username, role, areaId: user.areaId });
       return `created ${role} ${username}`;
@@ -53,7 +57,8 @@ async function main(args: string[]): Promise<string> {
     if (command === 'reset-password') {
       const user = await users.findOneBy({ username });
       if (!user) throw new Error(`no user ${username}`);
-      await users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword()) });
+      // Like POST /users/:id/password: every token of the user stops working.
+      await users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword(username)), previousPasswordHashes: recentHashes(user), tokenVersion: user.tokenVersion + 1 });
       await record('user.reset_password', user.id, { username });
       return `password of ${username} changed`;
     }

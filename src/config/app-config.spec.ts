@@ -11,6 +11,14 @@ describe('loadConfig', () => {
     expect(config.LOA_RECEIPT_GRACE_SEC).toBe(600);
     expect(config.LOA_ROLES).toEqual(['api', 'worker']);
     expect(config.isPostgres).toBe(false);
+    expect(config.LOA_REQUIRE_TOTP).toBe(false);
+    expect(config.LOA_LOGIN_LIMIT_PER_MIN).toBe(10);
+  });
+
+  it('reads LOA_REQUIRE_TOTP as a boolean and refuses anything else', () => {
+    expect(loadConfig({ LOA_REQUIRE_TOTP: 'true' }).LOA_REQUIRE_TOTP).toBe(true);
+    expect(loadConfig({ LOA_REQUIRE_TOTP: '0' }).LOA_REQUIRE_TOTP).toBe(false);
+    expect(() => loadConfig({ LOA_REQUIRE_TOTP: 'yes please' })).toThrow(/LOA_REQUIRE_TOTP must be true or false/);
   });
 
   it('parses numbers, roles and URLs', () => {

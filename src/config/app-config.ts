@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { isIP } from 'node:net';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, validateSync, ValidateBy, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, validateSync, ValidateBy, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { parseCommandTemplate } from '../speech/command-template.js';
 import { loadLexicon } from '../speech/vi/lexicon-files.js';
 
@@ -56,6 +56,10 @@ const checkedBy = (name: string, check: (value: string) => void) =>
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : value;
+};
 
 /**
  * Every environment variable Loa reads, with its default. Validated once at start-up so a
@@ -158,11 +162,18 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   LOA_CAP_FEED_INTERVAL_SEC = 30;
 
-  /** Failed logins allowed per client address per minute. */
+  /**
+   * Failed password (or one-time code) checks allowed per minute, counted apart per client address and
+   * per username, over every place that checks one (login, queue dashboard, password change, TOTP).
+   */
   @Transform(toInt) @IsInt() @Min(1)
   LOA_LOGIN_LIMIT_PER_MIN = 10;
 
-  @IsOptional() @IsString() @MinLength(8, { message: 'LOA_ADMIN_PASSWORD must be at least 8 characters' })
+  /** Users of the roles that can start an emergency must sign in with a one-time code (TOTP). */
+  @Transform(toBool) @IsBoolean({ message: 'LOA_REQUIRE_TOTP must be true or false' })
+  LOA_REQUIRE_TOTP = false;
+
+  @IsOptional() @IsString() @MinLength(10, { message: 'LOA_ADMIN_PASSWORD must be at least 10 characters' })
   LOA_ADMIN_PASSWORD?: string;
 
   @IsOptional() @IsString() @MinLength(32, { message: 'LOA_JWT_SECRET must be at least 32 characters' })

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { AppConfig } from '../config/app-config.js';
+import { DatabaseLogger } from './database-logger.js';
 import { ENTITIES } from './entities.js';
 
 const SQLITE_MMAP_BYTES = 1024 * 1024 * 1024;
@@ -11,7 +12,7 @@ const SQLITE_CACHE_KIB = 64 * 1024;
 
 /** Connection options for the configured database; migrations run on initialise. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, migrationsTransactionMode: 'each' as const, synchronize: false, logging: ['error' as const] };
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, migrationsTransactionMode: 'each' as const, synchronize: false, logger: new DatabaseLogger() };
   if (config.DATABASE_URL) {
     return { ...common, type: 'postgres', url: config.DATABASE_URL, schema: config.LOA_DB_SCHEMA, extra: { max: 20 } };
   }

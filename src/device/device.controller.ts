@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { DEVICE_TOKEN_SCHEME } from '../openapi/openapi-document.js';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.js';
 import { ApiAudioResponses } from '../openapi/api-media.js';
@@ -13,7 +14,7 @@ import { ReceiptsService } from './receipts.service.js';
 
 /** The receivers' API, authenticated by each speaker's device token. */
 @ApiTags('device')
-@ApiBearerAuth()
+@ApiBearerAuth(DEVICE_TOKEN_SCHEME)
 @DeviceRoute()
 @Controller('device')
 export class DeviceController {

@@ -6,7 +6,7 @@ import { ErrorDto } from './error.dto.js';
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'invalid input; the message names the field',
   401: 'no token, or a bad or expired one',
-  403: 'the role may not do this, or the body would write outside the caller\'s area',
+  403: 'the role may not do this, the body would write outside the caller\'s area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first',
   404: 'unknown, or outside the caller\'s area',
   409: 'conflict or duplicate',
   413: 'too large',

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Every error answer (SPEC §6): `{statusCode, error, message}`; a 400 from input validation lists one message per problem. */
 export class ErrorDto {
@@ -36,4 +36,16 @@ export class ScheduleConflictErrorDto extends ErrorDto {
 export class UnknownBroadcastsErrorDto extends ErrorDto {
   @ApiProperty({ type: [String], format: 'uuid' })
   unknownBroadcastIds: string[];
+}
+
+/** 429 from the attempt limit on passwords and one-time codes; the Retry-After header says the same. */
+export class TooManyAttemptsErrorDto extends ErrorDto {
+  @ApiProperty({ type: 'integer', description: 'seconds until this address and username may try again' })
+  retryAfterSec: number;
+}
+
+/** 401 at sign-in; `totpRequired` when the password is right and a one-time code is needed (none given, or a wrong one). */
+export class CodeRequiredErrorDto extends ErrorDto {
+  @ApiPropertyOptional({ enum: [true], description: 'present when the password was right: ask for the authenticator code (or a recovery code) and sign in again with `totp`' })
+  totpRequired?: true;
 }

@@ -8,6 +8,9 @@ export const OPENAPI_VERSION = '3.1.0';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
+/** Receivers authenticate with their speaker's device token, not a user's JWT (`bearer`). */
+export const DEVICE_TOKEN_SCHEME = 'device';
+
 /** The API's OpenAPI document, as served at /api/docs-json and committed as open-api/loa-api.json. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -16,6 +19,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription('Grassroots loudspeaker broadcast scheduler. Errors answer `{statusCode, error, message}` (ErrorDto).')
     .setVersion('1')
     .addBearerAuth()
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "a speaker's device token (shown once when it is registered or rotated)" }, DEVICE_TOKEN_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorDto, DuplicateErrorDto, ScheduleConflictErrorDto, UnknownBroadcastsErrorDto],
@@ -30,15 +34,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /**
  * Errors that every route of a kind can answer, whatever its controller says: the global
  * validation pipe (400 for any route with parameters or a body), the auth guard (401 behind a
- * token, and 403: an alert_source machine account may only post alerts) and the body parser (413 over the limit, 415 for a media type the route does not read).
+ * token; 403 behind a user token: a role refused, an alert_source machine account anywhere but alerts, or
+ * LOA_REQUIRE_TOTP and no second factor yet) and the body parser (413 over the limit, 415 for a media type the route does not read).
  */
 function addGlobalErrors(operation: OperationObject): void {
   const body = operation.requestBody as RequestBodyObject | undefined;
   if (operation.parameters?.length || body) addError(operation, 400);
-  if (operation.security?.length) {
-    addError(operation, 401);
-    addError(operation, 403);
-  }
+  if (operation.security?.length) addError(operation, 401);
+  // Device tokens meet no role or second-factor rule; behind a user token the guard may refuse (403).
+  if (operation.security?.some((requirement) => 'bearer' in requirement)) addError(operation, 403);
   if (body) {
     addError(operation, 413);
     addError(operation, 415);

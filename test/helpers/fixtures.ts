@@ -6,6 +6,9 @@ const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
 
 export { auth };
 
+/** The password createUser gives every user: long and uncommon enough for the password policy. */
+export const USER_PASSWORD = 'nui-rung-may-trang';
+
 export async function createArea(t: TestApp, token: string, body: { name?: string; kind: string; parentId?: string; maxBroadcastMinutes?: number; code?: string }) {
   const res = await t.http.post('/api/v1/areas').set(auth(token)).send({ name: body.name ?? unique(body.kind), code: body.code ?? unique(body.kind.toUpperCase()), ...body });
   if (res.status !== 201) throw new Error(`createArea: ${res.status} ${JSON.stringify(res.body)}`);
@@ -14,7 +17,7 @@ export async function createArea(t: TestApp, token: string, body: { name?: strin
 
 export async function createUser(t: TestApp, role: string, areaId?: string) {
   const username = unique(role.replace('_', '-'));
-  const password = 'password-123';
+  const password = USER_PASSWORD;
   const res = await t.http.post('/api/v1/users').set(auth(t.adminToken)).send({ username, password, role, areaId });
   if (res.status !== 201) throw new Error(`createUser: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...(res.body as { id: string; username: string; role: string; areaId: string | null }), token: await t.login(username, password) };

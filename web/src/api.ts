@@ -6,15 +6,16 @@ export { ok };
 /** An error answer of the API: `{statusCode, error, message}` plus whatever else it carried (e.g. `conflict`, `existingId`); status 0 for a network failure. */
 export { LoaApiError as ApiError };
 
-const LOGIN_PATH = '/api/v1/auth/login';
+/** Routes whose 401 is about a password or code typed on the page (a wrong one), not about the session. */
+const PASSWORD_CHECKS = new Set(['/api/v1/auth/login', '/api/v1/auth/password', '/api/v1/auth/totp']);
 
 /** The generated client (open-api/typescript-sdk) on the page's own origin, with the session's token. */
 export const api: LoaClient = createLoaClient({ baseUrl: '', token: () => getSession()?.accessToken });
 
-// A 401 on anything but the login means the token expired or was revoked: back to the login page.
+// A 401 elsewhere means the token expired or was revoked: back to the login page.
 api.use({
   onResponse({ request, response }) {
-    if (response.status === 401 && new URL(request.url).pathname !== LOGIN_PATH) setSession(null);
+    if (response.status === 401 && !PASSWORD_CHECKS.has(new URL(request.url).pathname)) setSession(null);
   },
   onError() {
     return new LoaApiError(0, { statusCode: 0, error: 'network error', message: 'network error' });

@@ -6,6 +6,7 @@ import { api } from './api';
 import { getAll } from './hooks';
 import { I18nContext, initialLang, storeLang, translator, useI18n, type Lang } from './i18n';
 import { AlertsPage } from './pages/alerts';
+import { AccountPage } from './pages/account';
 import { AreasPage } from './pages/areas';
 import { AuditPage } from './pages/audit';
 import { BroadcastsPage } from './pages/broadcasts';
@@ -16,7 +17,8 @@ import { LoginPage } from './pages/login';
 import { ReceiversPage } from './pages/receivers';
 import { ReportsPage } from './pages/reports';
 import { SchedulesPage } from './pages/schedules';
-import { homePath, PAGES, type PageName } from './roles';
+import { UsersPage } from './pages/users';
+import { ACCOUNT_PATH, homePath, PAGES, type PageName } from './roles';
 import { navigate, usePath } from './router';
 import { getSession, onSessionChange, setSession, type Session } from './session';
 import type { Area } from './types';
@@ -29,9 +31,11 @@ const PAGE_VIEWS: Record<PageName, FunctionComponent> = {
   reports: ReportsPage,
   audit: AuditPage,
   areas: AreasPage,
+  users: UsersPage,
   emergency: EmergencyPage,
   compose: ComposePage,
   alerts: AlertsPage,
+  account: AccountPage,
 };
 
 export function App() {
@@ -54,13 +58,17 @@ function Console({ session }: { session: Session }) {
   const [areasError, setAreasError] = useState<unknown>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const loadAreas = () => getAll((page) => api.GET('/api/v1/areas', { params: { query: page } })).then(setAreas, setAreasError);
-  useEffect(() => void loadAreas(), []);
+  // Nothing but the account page answers before a required second factor is on; then the areas load.
+  useEffect(() => void (user.mustEnrolTotp ? setAreas([]) : loadAreas()), [user.mustEnrolTotp]);
 
-  const pages = PAGES.filter((page) => page.allowed(user.role));
+  // A user who must enrol a second factor first (LOA_REQUIRE_TOTP) gets the account page only: the server refuses the rest.
+  const pages = PAGES.filter((page) => page.allowed(user.role) && (!user.mustEnrolTotp || page.path === ACCOUNT_PATH));
+  const menu = pages.filter((page) => page.inMenu !== false);
   const current = pages.find((page) => path === page.path || path.startsWith(`${page.path}/`));
+  const home = user.mustEnrolTotp ? ACCOUNT_PATH : homePath(user.role);
   useEffect(() => {
-    if (!current) navigate(homePath(user.role), true);
-  }, [current, user.role]);
+    if (!current) navigate(home, true);
+  }, [current, home]);
   useEffect(() => setMenuOpen(false), [path]);
   useEffect(() => {
     document.title = current ? `${t(`nav.${current.name}`)} · Loa` : 'Loa';
@@ -71,7 +79,7 @@ function Console({ session }: { session: Session }) {
     <WorkspaceContext.Provider value={areas ? { user, areas, reloadAreas: loadAreas } : null}>
       <a class="skip-link" href="#main">{t('common.skipToContent')}</a>
       <header class="topbar">
-        <a class="brand" href="/" onClick={(e) => (e.preventDefault(), navigate(homePath(user.role)))}>
+        <a class="brand" href="/" onClick={(e) => (e.preventDefault(), navigate(home))}>
           <img src="/favicon.svg" alt="" width="28" height="28" />
           <span>Loa</span>
         </a>
@@ -80,7 +88,7 @@ function Console({ session }: { session: Session }) {
         </button>
         <nav id="main-nav" class={menuOpen ? 'open' : ''} aria-label={t('nav.label')}>
           <ul>
-            {pages.map((page) => (
+            {menu.map((page) => (
               <li key={page.name}>
                 <a href={page.path} class={page.name === 'emergency' ? 'nav-emergency' : ''} aria-current={current?.name === page.name ? 'page' : undefined}
                   onClick={(e) => (e.preventDefault(), navigate(page.path))}>
@@ -92,9 +100,10 @@ function Console({ session }: { session: Session }) {
         </nav>
         <div class="account">
           <LangSwitch />
-          <span class="who" title={t(`role.${user.role}`)}>
+          <a class="who" href={ACCOUNT_PATH} title={t('nav.account')} aria-current={current?.name === 'account' ? 'page' : undefined}
+            onClick={(e) => (e.preventDefault(), navigate(ACCOUNT_PATH))}>
             {user.username} <small>· {t(`role.${user.role}`)}</small>
-          </span>
+          </a>
           <button type="button" class="secondary small" onClick={() => (setSession(null), navigate('/', true))}>{t('auth.logout')}</button>
         </div>
       </header>

@@ -1,10 +1,10 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Area, User } from './types';
+import type { Area, SessionUser } from './types';
 
 /** The signed-in user and the areas they can see, loaded once per session. */
 export interface Workspace {
-  user: User;
+  user: SessionUser;
   areas: Area[];
   /** Reads the areas again (after an import). */
   reloadAreas(): Promise<void>;

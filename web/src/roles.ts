@@ -11,13 +11,17 @@ export const can = {
   readReports: (role: Role) => [...STAFF, 'auditor'].includes(role),
   readAudit: (role: Role) => role === 'admin' || role === 'auditor',
   importAreas: (role: Role) => role === 'admin',
+  manageUsers: (role: Role) => role === 'admin',
   readAlerts: (role: Role) => [...STAFF, 'auditor'].includes(role),
 };
 
-export type PageName = 'library' | 'compose' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'areas' | 'emergency' | 'alerts';
+export type PageName = 'library' | 'compose' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'areas' | 'users' | 'emergency' | 'alerts' | 'account';
 
-/** The menu, in order, with who sees each entry. Operators see the library to preview audio they may schedule. */
-export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boolean }[] = [
+/**
+ * The pages, in menu order, with who sees each. Operators see the library to preview audio they may
+ * schedule. The account page (own password, second factor) is for everyone, reached from the user's name.
+ */
+export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boolean; inMenu?: false }[] = [
   { name: 'library', path: '/library', allowed: (role) => role !== 'auditor' },
   { name: 'compose', path: '/compose', allowed: can.manageAudio },
   { name: 'receivers', path: '/receivers', allowed: (role) => role !== 'auditor' },
@@ -26,9 +30,14 @@ export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boo
   { name: 'reports', path: '/reports', allowed: can.readReports },
   { name: 'audit', path: '/audit', allowed: can.readAudit },
   { name: 'areas', path: '/areas', allowed: can.importAreas },
+  { name: 'users', path: '/users', allowed: can.manageUsers },
   { name: 'emergency', path: '/emergency', allowed: can.emergency },
   { name: 'alerts', path: '/alerts', allowed: can.readAlerts },
+  { name: 'account', path: '/account', allowed: () => true, inMenu: false },
 ];
+
+/** Until a required second factor is enrolled, the account page is the whole console. */
+export const ACCOUNT_PATH = '/account';
 
 /** Where each role lands after login: its everyday page. */
 export function homePath(role: Role): string {

@@ -1,8 +1,8 @@
-import type { User } from './types';
+import type { SessionUser } from './types';
 
 export interface Session {
   accessToken: string;
-  user: User;
+  user: SessionUser;
 }
 
 const KEY = 'loa.session';

@@ -5,6 +5,10 @@
 import type { Schemas } from '../../open-api/typescript-sdk/src/index';
 
 export type User = Schemas['UserDto'];
+/** The signed-in user: a user, and whether it must enrol a second factor before anything else. */
+export type SessionUser = Schemas['SessionUserDto'];
+export type LoginResult = Schemas['LoginResult'];
+export type TotpEnrolment = Schemas['TotpEnrolmentDto'];
 export type Role = Schemas['Role'];
 export type Area = Schemas['AreaDto'];
 export type AreaImport = Schemas['AreaImportDto'];
@@ -36,4 +40,5 @@ function allOf<T>() {
 
 export const SEGMENT_STATUSES = allOf<SegmentStatus>()(['processing', 'ready', 'failed', 'retired']);
 export const BROADCAST_STATUSES = allOf<BroadcastStatus>()(['scheduled', 'on_air', 'completed', 'partial', 'missed', 'skipped', 'cancelled', 'preempted', 'stopped']);
+export const ROLES = allOf<Role>()(['admin', 'district_staff', 'commune_operator', 'auditor', 'alert_source']);
 export const REPORT_GROUPS = allOf<ReportGroup>()(['day', 'commune', 'segment', 'topic', 'speaker']);

@@ -84,6 +84,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Auth_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Auth_startTotp"];
+        delete: operations["Auth_removeTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Auth_confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/imports": {
         parameters: {
             query?: never;
@@ -164,6 +212,54 @@ export interface paths {
         put?: never;
         post: operations["Users_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Users_get"];
+        put?: never;
+        post?: never;
+        delete: operations["Users_disable"];
+        options?: never;
+        head?: never;
+        patch: operations["Users_update"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Users_setPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["Users_resetTotp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -671,13 +767,53 @@ export interface components {
         };
         /** @enum {string} */
         ReportGroup: "day" | "commune" | "segment" | "topic" | "speaker";
+        CodeRequiredErrorDto: {
+            /** @example 400 */
+            statusCode: number;
+            /**
+             * @description the HTTP reason phrase
+             * @example Bad Request
+             */
+            error: string;
+            /**
+             * @description what was wrong, naming the field
+             * @example segmentIds: Bản tin BHXH is not approved yet
+             */
+            message: string | string[];
+            /**
+             * @description present when the password was right: ask for the authenticator code (or a recovery code) and sign in again with `totp`
+             * @enum {boolean}
+             */
+            totpRequired?: true;
+        };
+        TooManyAttemptsErrorDto: {
+            /** @example 400 */
+            statusCode: number;
+            /**
+             * @description the HTTP reason phrase
+             * @example Bad Request
+             */
+            error: string;
+            /**
+             * @description what was wrong, naming the field
+             * @example segmentIds: Bản tin BHXH is not approved yet
+             */
+            message: string | string[];
+            /** @description seconds until this address and username may try again */
+            retryAfterSec: number;
+        };
         LoginDto: {
             username: string;
             password: string;
+            /**
+             * @description for users with a second factor: the current 6-digit code, or an unused recovery code (each works once)
+             * @example 123456
+             */
+            totp?: string;
         };
         /** @enum {string} */
         Role: "admin" | "district_staff" | "commune_operator" | "auditor" | "alert_source";
-        UserDto: {
+        SessionUserDto: {
             /** Format: uuid */
             id: string;
             username: string;
@@ -687,11 +823,50 @@ export interface components {
              * @description the area subtree the user acts in (null: an admin everywhere)
              */
             areaId: string | null;
+            /** @description disabled users cannot sign in; they stay for the audit trail */
+            disabled: boolean;
+            /** @description signs in with a one-time code (TOTP) besides the password */
+            totpEnabled: boolean;
+            /** @description LOA_REQUIRE_TOTP binds this role and no second factor is on: until one is enrolled only GET /auth/me, POST /auth/password and the /auth/totp routes answer (others 403) */
+            mustEnrolTotp: boolean;
         };
         LoginResult: {
             /** @description send as `Authorization: Bearer <accessToken>` */
             accessToken: string;
-            user: components["schemas"]["UserDto"];
+            user: components["schemas"]["SessionUserDto"];
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /** @description at least 10 characters, not a common password, none of your last ones */
+            newPassword: string;
+        };
+        ConfirmPasswordDto: {
+            /** @description your password again: a stolen token alone cannot change your second factor */
+            password: string;
+        };
+        TotpEnrolmentDto: {
+            /** @description base32 secret, to type into an authenticator app */
+            secret: string;
+            /**
+             * @description the same, for a QR code
+             * @example otpauth://totp/Loa:yty-operator?secret=...&issuer=Loa
+             */
+            otpauthUri: string;
+            /** @description shown only now: each signs in once in place of a code */
+            recoveryCodes: string[];
+        };
+        ConfirmTotpDto: {
+            /**
+             * @description the code your authenticator app shows now
+             * @example 123456
+             */
+            code: string;
+        };
+        RemoveTotpDto: {
+            /** @description your password again: a stolen token alone cannot change your second factor */
+            password: string;
+            /** @description a current code, or an unused recovery code */
+            totp: string;
         };
         StartAreaImportDto: {
             /**
@@ -771,6 +946,7 @@ export interface components {
         };
         CreateUserDto: {
             username: string;
+            /** @description at least 10 characters, not a common password */
             password: string;
             role: components["schemas"]["Role"];
             /**
@@ -779,10 +955,40 @@ export interface components {
              */
             areaId?: string;
         };
+        UserDto: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description the area subtree the user acts in (null: an admin everywhere)
+             */
+            areaId: string | null;
+            /** @description disabled users cannot sign in; they stay for the audit trail */
+            disabled: boolean;
+            /** @description signs in with a one-time code (TOTP) besides the password */
+            totpEnabled: boolean;
+        };
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
             /** @description all matching items, of which this page is a slice (?limit, ?offset) */
             total: number;
+        };
+        UpdateUserDto: {
+            /** @enum {string} */
+            role?: "admin" | "district_staff" | "commune_operator" | "auditor" | "alert_source";
+            /**
+             * Format: uuid
+             * @description null only for admins (no area: everywhere)
+             */
+            areaId?: string | null;
+            /** @description a disabled user cannot sign in and its tokens stop working; false enables it again */
+            disabled?: boolean;
+        };
+        SetPasswordDto: {
+            /** @description at least 10 characters, not a common password */
+            password: string;
         };
         CreateSpeakerDto: {
             /** @example Cụm loa thôn Tà Xùa */
@@ -1468,7 +1674,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
-                /** @description entries by this user */
+                /** @description entries by this user (404 when outside your area) */
                 userId?: string;
                 action?: string;
                 resource?: string;
@@ -1511,8 +1717,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description userId names nobody, or a user outside your area */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1549,7 +1764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1608,7 +1823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1667,8 +1882,123 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description wrong username or password */
+            /** @description wrong username or password (a disabled user gets the same answer); with `totpRequired: true` when the password is right and a one-time code is needed, or the code was wrong */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeRequiredErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
+                };
+            };
+        };
+    };
+    Auth_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionUserDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Auth_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            /** @description changed; every other token of this user stops working, this answer carries a fresh one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResult"];
+                };
+            };
+            /** @description newPassword too short, common, or used recently */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a wrong current password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1694,8 +2024,41 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description too many attempts; retry after the Retry-After header */
+            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
+                };
+            };
+        };
+    };
+    Auth_startTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description step 1 of 2: scan the URI as a QR code, keep the recovery codes (shown only now), then confirm with a first code */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1703,23 +2066,178 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description no token, or a wrong password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description a second factor is already on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
+                };
+            };
         };
     };
-    Auth_me: {
+    Auth_removeTotp: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveTotpDto"];
+            };
+        };
         responses: {
+            /** @description the second factor is off; other tokens stop working, this answer carries a fresh one */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserDto"];
+                    "application/json": components["schemas"]["LoginResult"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a wrong password or code */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeRequiredErrorDto"];
+                };
+            };
+            /** @description LOA_REQUIRE_TOTP binds this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no second factor is on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
+                };
+            };
+        };
+    };
+    Auth_confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTotpDto"];
+            };
+        };
+        responses: {
+            /** @description step 2 of 2: the second factor is on; other tokens stop working, this answer carries a fresh one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResult"];
+                };
+            };
+            /** @description not the current code of this enrolment */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description no token, or a bad or expired one */
@@ -1731,13 +2249,49 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no enrolment started, or already on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too many failed attempts from this address or for this username: try again after Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TooManyAttemptsErrorDto"];
                 };
             };
         };
@@ -1781,7 +2335,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1847,7 +2401,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1908,7 +2462,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1967,7 +2521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2042,7 +2596,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2100,7 +2654,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2133,7 +2687,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description invalid input; the message names the field */
+            /** @description invalid input, a weak or common password, an unknown area */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2151,7 +2705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2180,6 +2734,357 @@ export interface operations {
             };
             /** @description not a media type this route accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside your area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Users_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the user, disabled (users are never erased: the audit trail names them) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside your area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the last active admin without an area cannot be disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Users_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            /** @description the user; its tokens stop working at once when it is disabled or its role or area changes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description invalid input, an unknown area, a role that needs an area without one */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside your area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the last active admin without an area cannot be disabled, demoted or bound to an area */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Users_setPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description the password is set; the user's existing tokens stop working at once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description a weak or common password */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside your area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Users_resetTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the second factor is removed (a lost authenticator); the user's tokens stop working */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside your area */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2232,7 +3137,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2292,7 +3197,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2358,7 +3263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2420,7 +3325,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2496,7 +3401,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2559,7 +3464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2632,7 +3537,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,7 +3615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2785,7 +3690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2843,7 +3748,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2901,7 +3806,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2994,7 +3899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3036,7 +3941,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description on air at once on every speaker below the area */
+            /** @description on air at once on every speaker below the area (`status: on_air`), or, when another emergency holds some of those speakers, `status: scheduled` with the `startsAt` where the last one it overlaps ends there (SPEC §14) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3063,7 +3968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3137,7 +4042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3194,7 +4099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3254,7 +4159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3313,7 +4218,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3372,7 +4277,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3447,7 +4352,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3505,7 +4410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3567,7 +4472,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3657,7 +4562,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3697,15 +4602,6 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, or the body would write outside the caller's area */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3772,15 +4668,6 @@ export interface operations {
             };
             /** @description no token, or a bad or expired one */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description the role may not do this, or the body would write outside the caller's area */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3867,15 +4754,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
             /** @description a broadcast not addressed to this speaker: nothing in the batch was recorded */
             404: {
                 headers: {
@@ -3947,7 +4825,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4012,7 +4890,7 @@ export interface operations {
             /**
              * @description an area, or a referenced alert, outside the caller's area
              *
-             *     the role may not do this, or the body would write outside the caller's area
+             *     the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first
              */
             403: {
                 headers: {
@@ -4079,7 +4957,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4139,7 +5017,7 @@ export interface operations {
             /**
              * @description the alert covers areas outside yours
              *
-             *     the role may not do this, or the body would write outside the caller's area
+             *     the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first
              */
             403: {
                 headers: {
@@ -4235,7 +5113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4285,7 +5163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4354,7 +5232,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description the role may not do this, or the body would write outside the caller's area */
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
             403: {
                 headers: {
                     [name: string]: unknown;

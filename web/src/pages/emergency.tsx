@@ -54,7 +54,7 @@ export function EmergencyPage() {
       <Notice kind="warning">{t('emergency.explain')}</Notice>
       {sent && (
         <Notice kind="success">
-          {t('emergency.sent', { title: sent.title, at: formatDateTime(sent.startsAt, lang) })}{' '}
+          {t(sent.status === 'scheduled' ? 'emergency.waits' : 'emergency.sent', { title: sent.title, at: formatDateTime(sent.startsAt, lang) })}{' '}
           <a href="/broadcasts" onClick={(e) => (e.preventDefault(), navigate('/broadcasts'))}>{t('emergency.seeLog')}</a>
         </Notice>
       )}

@@ -1,0 +1,36 @@
+/**
+ * One process of simulated receivers for the drill (the simulator's ReceiverFleet: the receiver
+ * agent's own device-protocol core). argv: tokens file, server URL, seconds to run, poll seconds.
+ * Prints one JSON line: the fleet's counters, how many receivers learned of their broadcast before
+ * its startsAt, and when each receipt batch was accepted (per second).
+ */
+import { readFileSync } from 'node:fs';
+import { ReceiverFleet } from '../../src/cli/receiver-fleet.js';
+
+const [tokensFile, base, durationSec, pollSec] = process.argv.slice(2);
+const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
+let learnedBefore = 0;
+let learnedLate = 0;
+const acceptedPerSecond: Record<number, number> = {};
+const fleet = new ReceiverFleet({
+  base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), batch: 100,
+  log: (event) => {
+    if (event.event === 'play-start') {
+      if (Number(event.learnedLateMs) > 0) learnedLate++;
+      else learnedBefore++;
+    } else if (event.event === 'receipts-sent') {
+      const second = Math.floor(Date.now() / 1000);
+      acceptedPerSecond[second] = (acceptedPerSecond[second] ?? 0) + Number(event.accepted);
+    }
+  },
+});
+const report = () => {
+  process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, acceptedPerSecond })}\n`);
+  process.exit(0);
+};
+// A receiver stuck on a request (a server that stopped answering) must not hold the drill: report what was counted.
+setTimeout(() => {
+  console.error('fleet: some receivers were still busy 90 s after the end; reporting what was counted');
+  report();
+}, (Number(durationSec) + 90) * 1000);
+void fleet.run().then(report);

@@ -1,0 +1,171 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app-config.js';
+import { tableOf } from '../../src/database/sql.js';
+import { ScheduleEntity } from '../../src/schedules/schedule.entity.js';
+import { openDatabase } from '../../src/database/data-source.js';
+import { makeSpeechLike } from '../../test/helpers/audio.js';
+import { measure, type Measures } from './measure.js';
+import { startCluster, startSingle, waitFor, type Setup } from './processes.js';
+import { seedReceivers, seedSchedules } from './seed.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ADMIN_PASSWORD = 'drill-admin-password';
+const FLEET_PROCESSES = 2;
+const POLL_SEC = 60;
+/**
+ * The worker's minute tick materialises the schedules (up to a minute, plus its own run); receivers
+ * start as soon as it is done and read their queue within one poll period: all before the minute.
+ */
+const LEAD_AFTER_SCHEDULES_MS = 4 * 60_000;
+
+export interface FleetResult {
+  polls: number; pollErrors: number; pushConnections: number; downloads: number; plays: number; failures: number;
+  receiptsSent: number; accepted: number; duplicates: number; refused: number; postErrors: number; unsent: number;
+  learnedBefore: number; learnedLate: number; acceptedPerSecond: Record<string, number>;
+}
+
+export interface Morning extends Measures {
+  setup: string;
+  receivers: number;
+  fleet: FleetResult;
+  faults: string[];
+  loadBefore: number;
+  loadAfter: number;
+  minute: string;
+  /** From writing the schedules to every one materialised by the worker's tick. */
+  materialisedMs: number;
+}
+
+const say = (line: string) => console.log(`drill: ${line}`);
+
+async function api<T>(url: string, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}) };
+  const res = await fetch(`${url}/api/v1${path}`, { ...init, headers });
+  if (!res.ok) throw new Error(`drill: ${init.method ?? 'GET'} ${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return (await res.json()) as T;
+}
+
+/** One approved bulletin, through the real upload and transcode. */
+async function bulletin(url: string, token: string, dir: string): Promise<string> {
+  const file = join(dir, 'ban-tin-sang.wav');
+  await makeSpeechLike(file, { seconds: 3, format: 'wav' });
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ title: 'Bản tin sáng', topic: 'social-insurance', language: 'vi' })) form.set(k, v);
+  form.set('file', new Blob([readFileSync(file)]), 'ban-tin-sang.wav');
+  const { id } = await api<{ id: string }>(url, '/segments', { method: 'POST', body: form, token });
+  await waitFor('the bulletin to be transcoded', async () => (await api<{ status: string }>(url, `/segments/${id}`, { token })).status === 'ready', 120_000);
+  await api(url, `/segments/${id}/approve`, { method: 'POST', token });
+  return id;
+}
+
+/** Waits (until the minute at most) for the worker's tick to materialise every schedule; answers how long it took. */
+async function materialised(db: DataSource, count: number, minute: Date): Promise<number> {
+  const started = Date.now();
+  const schedules = tableOf(db.manager, ScheduleEntity);
+  for (;;) {
+    const [row] = (await db.query(`SELECT count(*) AS n FROM ${schedules} WHERE "materialisedUntil" IS NOT NULL`)) as Array<{ n: string }>;
+    if (Number(row.n) >= count || Date.now() > minute.getTime()) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function runFleet(tokensFile: string, url: string, durationSec: number): Promise<FleetResult> {
+  const child = spawn(process.execPath, ['--max-old-space-size=6144', join(import.meta.dirname, 'fleet.js'), tokensFile, url, String(durationSec), String(POLL_SEC)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`drill: a fleet process exited with ${code}`)))));
+}
+
+function sumFleets(results: FleetResult[]): FleetResult {
+  const total = { acceptedPerSecond: {} } as FleetResult;
+  for (const r of results) {
+    for (const [key, value] of Object.entries(r)) {
+      if (key === 'acceptedPerSecond') for (const [s, n] of Object.entries(value as Record<string, number>)) total.acceptedPerSecond[s] = (total.acceptedPerSecond[s] ?? 0) + n;
+      else (total as unknown as Record<string, number>)[key] = ((total as unknown as Record<string, number>)[key] ?? 0) + (value as number);
+    }
+  }
+  return total;
+}
+
+/**
+ * One national morning on one setup, in its own PostgreSQL schema, Redis database and prefix:
+ * import the areas, seed the receivers, one approved bulletin, every commune's broadcast at the
+ * same minute, the receivers on it, faults (when the setup has processes to spare), then measures.
+ */
+export async function runMorning(kind: 'single' | 'cluster', receivers: number, workDir: string, base: Record<string, string>): Promise<Morning> {
+  const dir = join(workDir, kind);
+  mkdirSync(join(dir, 'cluster'), { recursive: true });
+  const id = `${process.pid}_${kind}`;
+  const env: Record<string, string> = {
+    ...base,
+    PATH: process.env.PATH ?? '',
+    LOA_DB_SCHEMA: `loa_drill_${id}`,
+    LOA_QUEUE_PREFIX: `loa-drill-${id}`,
+    LOA_DATA_DIR: join(dir, 'data'),
+    LOA_AUDIO_DIR: join(dir, 'audio'),
+    LOA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    LOA_JWT_SECRET: `drill-secret-${id}-0123456789abcdefghijklmnopqrstuvwxyz`,
+    LOA_RECEIPT_GRACE_SEC: '20',
+    LOA_LOGIN_LIMIT_PER_MIN: '1000',
+    LOA_LOG_LEVEL: 'warn',
+  };
+  const loadBefore = loadavg()[0];
+  say(`${kind}: importing the areas`);
+  const imported = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'admin.js'), 'import-areas'], { env, encoding: 'utf8' });
+  if (imported.status !== 0) throw new Error(`drill: import-areas failed: ${imported.stderr}`);
+  const db = await openDatabase(loadConfig(env));
+  let setup: Setup | null = null;
+  try {
+    say(`${kind}: seeding ${receivers.toLocaleString('en')} receivers`);
+    const seeded = await seedReceivers(db, receivers);
+    const tokenFiles = Array.from({ length: FLEET_PROCESSES }, (_, p) => {
+      const file = join(dir, `tokens-${p}.txt`);
+      writeFileSync(file, seeded.tokens.filter((_, i) => i % FLEET_PROCESSES === p).join('\n'));
+      return file;
+    });
+    say(`${kind}: starting`);
+    setup = kind === 'cluster' ? await startCluster(env, join(dir, 'cluster')) : await startSingle(env, dir);
+    const token = (await api<{ accessToken: string }>(setup.url, '/auth/login', { method: 'POST', body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).accessToken;
+    const segmentId = await bulletin(setup.url, token, dir);
+
+    const minute = new Date(Math.ceil((Date.now() + LEAD_AFTER_SCHEDULES_MS) / 60_000) * 60_000);
+    say(`${kind}: scheduling ${seeded.communeIds.length} communes' bulletins at ${minute.toISOString()}`);
+    await seedSchedules(db, seeded.communeIds, segmentId, minute);
+    const url = setup.url;
+    const materialisedAfter = await materialised(db, seeded.communeIds.length, minute);
+    say(`${kind}: schedules materialised in ${(materialisedAfter / 1000).toFixed(1)} s; receivers starting`);
+    const leadMs = minute.getTime() - Date.now();
+    if (leadMs < POLL_SEC * 1000) say(`${kind}: only ${Math.round(leadMs / 1000)} s before the minute: receivers that poll after it learn late`);
+
+    const fleets = Promise.all(tokenFiles.map((file) => runFleet(file, url, Math.ceil(leadMs / 1000) + 60)));
+    const faults: string[] = [];
+    if (setup.kill) {
+      const current = setup;
+      setTimeout(() => {
+        for (const name of ['worker-1', 'api-1'] as const) faults.push(`kill -9 ${name} (pid ${current.kill!(name)}) at the minute + 1.0 s; run-cluster.sh started it again`);
+      }, minute.getTime() + 1000 - Date.now());
+    }
+    const fleet = sumFleets(await fleets);
+    say(`${kind}: receivers done; waiting for every broadcast to be finalised`);
+    const measures = await measure(db, setup.url, token, minute, seeded, fleet);
+    return { setup: setup.name, receivers, fleet, faults, loadBefore, loadAfter: loadavg()[0], minute: minute.toISOString(), materialisedMs: materialisedAfter, ...measures };
+  } finally {
+    await setup?.stop();
+    // Connections of the stopped processes may still be closing: a DROP meeting one of them can deadlock.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.query(`DROP SCHEMA IF EXISTS "${env.LOA_DB_SCHEMA}" CASCADE`);
+        break;
+      } catch (error) {
+        if (attempt >= 5) say(`${kind}: could not drop schema ${env.LOA_DB_SCHEMA}: ${(error as Error).message}`);
+        if (attempt >= 5) break;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+    await db.destroy();
+  }
+}
