@@ -98,7 +98,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await page.getByLabel('Mật khẩu').fill(PASSWORD);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByRole('heading', { name: 'Thư viện âm thanh', exact: true }).waitFor();
-    expect(await menu()).toEqual(['Thư viện âm thanh', 'Cụm loa', 'Lịch phát', 'Nhật ký phát', 'Báo cáo', 'Phát khẩn cấp']);
+    expect(await menu()).toEqual(['Thư viện âm thanh', 'Soạn bản tin', 'Cụm loa', 'Lịch phát', 'Nhật ký phát', 'Báo cáo', 'Phát khẩn cấp', 'Cảnh báo']);
     expect(page.url()).toBe(`${t.url}/library`);
   });
 
@@ -341,7 +341,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
   it('shows the auditor a report with a chart and downloads it as CSV', async () => {
     await signIn(tree.auditor.username);
     await page.getByRole('heading', { name: 'Báo cáo', exact: true }).waitFor();
-    expect(await menu()).toEqual(['Nhật ký phát', 'Báo cáo', 'Nhật ký hệ thống']);
+    expect(await menu()).toEqual(['Nhật ký phát', 'Báo cáo', 'Nhật ký hệ thống', 'Cảnh báo']);
     await page.getByLabel('Thống kê theo').selectOption('commune');
     const row = page.locator('table.report tbody tr', { hasText: tree.communeA.name });
     await row.waitFor({ timeout: 30_000 });
