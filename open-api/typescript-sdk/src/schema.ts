@@ -1609,6 +1609,14 @@ export interface components {
             /** @description receipts for deliveries already settled (the first terminal one won) */
             duplicates: number;
         };
+        AlertAreaDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Xã Y Tý */
+            name: string;
+            /** @example LC-YT */
+            code: string;
+        };
         /** @enum {string} */
         AlertOutcome: "receiving" | "on_air" | "scheduled" | "not_aired" | "cancel" | "replaced" | "cancelled" | "stopped";
         AlertDto: {
@@ -1645,6 +1653,8 @@ export interface components {
             expires: string | null;
             /** @description the areas its geocodes name */
             areaIds: string[];
+            /** @description the same areas, with their names and codes */
+            areas: components["schemas"]["AlertAreaDto"][];
             /** @description one broadcast per area, on every speaker below it */
             broadcastIds: string[];
             /** @description the attention signal and the alert audio */
@@ -1696,6 +1706,8 @@ export interface components {
             expires: string | null;
             /** @description the areas its geocodes name */
             areaIds: string[];
+            /** @description the same areas, with their names and codes */
+            areas: components["schemas"]["AlertAreaDto"][];
             /** @description one broadcast per area, on every speaker below it */
             broadcastIds: string[];
             /** @description the attention signal and the alert audio */
