@@ -91,7 +91,7 @@ export class AlertsService {
     if (!paths.every((p) => inScope(user, p))) throw new ForbiddenException('this alert covers more than your area');
     const withdrawn = await this.withdrawals.withdraw(alert.broadcastIds, `alert ${alert.identifier} stopped by ${user.username}`);
     if (alert.outcome === 'on_air' || alert.outcome === 'scheduled') await this.alerts.update(id, { outcome: 'stopped', reason: `stopped by ${user.username}` });
-    await this.audit.record({ action: 'alert.stop', resourceId: id, details: { identifier: alert.identifier, sender: alert.sender, withdrawn } });
+    await this.audit.record({ action: 'alert.stop', resourceId: id, details: { identifier: alert.identifier, sender: alert.sender, withdrawn: withdrawn.map(({ id, status }) => ({ id, status })) } });
     return this.get(user, id);
   }
 
@@ -152,7 +152,8 @@ export class AlertsService {
     for (const area of areas) {
       const outcome = await this.cutIns.cutIn({
         area, title: owner.title, playlist: [signal, own], priority, notBefore, repeat: this.config.LOA_ALERT_REPEAT, gapSec: ALERT_GAP_SEC,
-        until: info!.expires, createdBy: user?.id ?? null, label: `alert ${cap.identifier}`,
+        until: info!.expires, createdBy: user?.id ?? null, source: `alert ${cap.identifier}`,
+        audit: { action: 'broadcast.alert', details: { alertId: alert.id, sender: cap.sender, identifier: cap.identifier, areaId: area.id, title: owner.title } },
       });
       if (!outcome.broadcast) skipped.push(`${area.name}: ${outcome.reason}`);
       else {

@@ -12,6 +12,8 @@ import { SpeakerTargets } from './targets.js';
 import { BroadcastTurns } from './turns.js';
 import { CutIns } from './cut-ins.js';
 import { BroadcastWithdrawals } from './withdrawals.js';
+import { Preemptions } from './preemptions.js';
+import { WaitingTurns } from './waiting-turns.js';
 
 /**
  * Broadcasts and their deliveries. DeliveriesRepository is the only writer of deliveries (the device
@@ -20,7 +22,7 @@ import { BroadcastWithdrawals } from './withdrawals.js';
 @Module({
   imports: [SpeakersModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
+  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, Preemptions, WaitingTurns, CutIns, BroadcastWithdrawals],
   exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

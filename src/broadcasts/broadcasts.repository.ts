@@ -26,12 +26,15 @@ export type FillableBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPat
 /** What dispatch needs of a broadcast it has just put on air. */
 export type ClaimedBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'segmentIds' | 'speakerIds' | 'startsAt' | 'endsAt'>;
 
-/** A broadcast a transition moved: when it starts (for its dispatch job), its new status and who it reaches (to tell its receivers). */
-export type MovedBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'status' | 'areaId' | 'speakerIds'>;
-const MOVED_COLUMNS = '"id", "startsAt", "status", "areaId", "speakerIds"';
-type MovedRow = { id: string; startsAt: string | number; status: BroadcastStatus; areaId: string; speakerIds: string | null };
+/**
+ * A broadcast a transition moved: when it starts (for its dispatch job), its new status, who it reaches
+ * (to tell its receivers), and its area and priority (a cut-in's turn may have come: SPEC §14).
+ */
+export type MovedBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'status' | 'areaId' | 'areaPath' | 'priority' | 'speakerIds'>;
+const MOVED_COLUMNS = '"id", "startsAt", "status", "areaId", "areaPath", "priority", "speakerIds"';
+type MovedRow = Omit<MovedBroadcast, 'startsAt' | 'speakerIds'> & { startsAt: string | number; speakerIds: string | null };
 const movedBroadcast = (row: MovedRow): MovedBroadcast => ({
-  id: row.id, startsAt: new Date(Number(row.startsAt)), status: row.status, areaId: row.areaId, speakerIds: row.speakerIds === null ? null : (JSON.parse(row.speakerIds) as string[]),
+  ...row, startsAt: new Date(Number(row.startsAt)), speakerIds: row.speakerIds === null ? null : (JSON.parse(row.speakerIds) as string[]),
 });
 
 const FINAL_STATUSES: BroadcastStatus[] = ['completed', 'partial', 'missed'];
@@ -138,6 +141,17 @@ export class BroadcastsRepository {
       moved.push(...rows.map(movedBroadcast));
     }
     return moved;
+  }
+
+  /** Gives a scheduled broadcast a new time, unless it has gone on air (or moved) meanwhile; answers whether it moved. */
+  async reschedule(manager: EntityManager, broadcast: Pick<BroadcastEntity, 'id' | 'startsAt'>, to: Pick<BroadcastEntity, 'startsAt' | 'endsAt' | 'reason'>): Promise<boolean> {
+    const rows = await sqlRows<{ id: string }>(
+      manager,
+      `UPDATE ${tableOf(manager, BroadcastEntity)} SET "startsAt" = :startsAt, "endsAt" = :endsAt, "reason" = :reason
+       WHERE "id" = :id AND "status" = 'scheduled' AND "startsAt" = :from RETURNING "id"`,
+      { id: broadcast.id, from: broadcast.startsAt.getTime(), startsAt: to.startsAt.getTime(), endsAt: to.endsAt.getTime(), reason: to.reason },
+    );
+    return rows.length > 0;
   }
 
   /** Cancels a schedule's broadcasts that have not aired and start after `now`. */
@@ -250,10 +264,10 @@ export class BroadcastsRepository {
   }
 
   /** Which of these start instants still have a scheduled broadcast (their dispatch job must stay). */
-  async startsStillScheduled(starts: Date[], manager: EntityManager = this.broadcasts.manager): Promise<Set<number>> {
+  async startsStillScheduled(starts: Date[]): Promise<Set<number>> {
     if (!starts.length) return new Set();
-    const rows = await manager
-      .createQueryBuilder(BroadcastEntity, 'b')
+    const rows = await this.broadcasts
+      .createQueryBuilder('b')
       .select('DISTINCT b.startsAt', 'at')
       .where('b.status = :scheduled AND b.startsAt IN (:...starts)', { scheduled: 'scheduled', starts: starts.map((s) => s.getTime()) })
       .getRawMany<{ at: string | number }>();

@@ -112,7 +112,7 @@ export class Materialiser {
         id: newId(), scheduleId: schedule.id, areaId: schedule.communeId, areaPath: communePath, title: schedule.title,
         startsAt: span.startsAt, endsAt: span.endsAt, priority: schedule.priority, repeat: schedule.repeat, gapSec: schedule.gapSec,
         segmentIds: schedule.segmentIds, segmentDurations: durations, speakerIds: schedule.speakerIds,
-        status: 'scheduled', reason: null, createdBy: schedule.createdBy, createdAt: now, onAirAt: null, finalisedAt: null,
+        status: 'scheduled', reason: null, createdBy: schedule.createdBy, createdAt: now, onAirAt: null, finalisedAt: null, notBefore: null,
       }));
       const live = await this.liveAround(manager, communePath, spans, schedule.id);
       const plan = planPreemption(spans, schedule.priority, schedule.speakerIds ?? 'all', live);
@@ -167,9 +167,7 @@ export class Materialiser {
     this.notifier.withdraw(changes.withdrawn);
     try {
       await this.jobs.dispatchAt(changes.scheduled);
-      if (!changes.unscheduled.length) return;
-      const kept = await this.broadcasts.startsStillScheduled(changes.unscheduled);
-      await this.jobs.dropDispatch(changes.unscheduled.filter((at) => !kept.has(at.getTime())));
+      await this.jobs.dropUnscheduled(changes.unscheduled);
     } catch (error) {
       this.logger.warn(`broadcast jobs not updated (the next tick will): ${(error as Error).message}`);
     }
