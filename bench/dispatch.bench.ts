@@ -108,7 +108,7 @@ async function measureLoa(env: Record<string, string>, redisUrl: string): Promis
     // The instant is fixed before seeding, like a 07:00 bulletin planned days ahead; seeding leaves a few seconds' margin.
     const due = Date.now() + 20_000;
     await seed(db, due);
-    const repository = new BroadcastsRepository(db.getRepository(BroadcastEntity), db.getRepository(DeliveryEntity));
+    const repository = new BroadcastsRepository(db.getRepository(BroadcastEntity));
     await new BroadcastJobs(queue, repository, new Clock()).dispatchAt([new Date(due)]);
     console.log(`  seeded ${fmt(BROADCASTS)} communes, ${fmt(DELIVERIES)} speakers, ${fmt(BROADCASTS)} broadcasts in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s; due in ${((due - Date.now()) / 1000).toFixed(1)} s`);
     if (Date.now() > due - 2000) throw new Error('seeding took too long: the broadcasts were due before the measurement could start');

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { AreaEntity } from '../areas/area.entity.js';
 import type { AreaView } from './area-view.js';
 import { BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
-import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
+import { DeliveryEntity } from './delivery.entity.js';
 import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
 
 export interface BroadcastFilter {
@@ -17,8 +16,6 @@ export interface BroadcastFilter {
   limit: number;
   offset: number;
 }
-
-export type DeliveryCounts = Record<'targeted' | DeliveryStatus, number>;
 
 /** What filling in deliveries needs of a broadcast on air. */
 export type FillableBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'speakerIds'>;
@@ -43,10 +40,7 @@ const IN_CHUNK = 5000;
 
 @Injectable()
 export class BroadcastsRepository {
-  constructor(
-    @InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>,
-    @InjectRepository(DeliveryEntity) private readonly deliveries: Repository<DeliveryEntity>,
-  ) {}
+  constructor(@InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>) {}
 
   get(id: string): Promise<BroadcastEntity | null> {
     return this.broadcasts.findOneBy({ id });
@@ -64,33 +58,6 @@ export class BroadcastsRepository {
     if (filter.from) query.andWhere('b.startsAt >= :from', { from: filter.from.getTime() });
     if (filter.to) query.andWhere('b.startsAt < :to', { to: filter.to.getTime() });
     if (filter.status) query.andWhere('b.status = :status', { status: filter.status });
-    return query.getManyAndCount();
-  }
-
-  /** Delivery counts per broadcast in one grouped query, over the speakers' communes under `communePrefix` (all when null). */
-  async counts(broadcastIds: string[], communePrefix: string | null): Promise<Map<string, DeliveryCounts>> {
-    const counts = new Map(broadcastIds.map((id) => [id, { targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0 } as DeliveryCounts]));
-    if (!broadcastIds.length) return counts;
-    const query = this.deliveries
-      .createQueryBuilder('d')
-      .select('d.broadcastId', 'broadcastId')
-      .addSelect('d.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .where('d.broadcastId IN (:...ids)', { ids: broadcastIds })
-      .groupBy('d.broadcastId')
-      .addGroupBy('d.status');
-    if (communePrefix) query.innerJoin(AreaEntity, 'a', 'a.id = d.communeId').andWhere('a.path LIKE :prefix', { prefix: `${communePrefix}%` });
-    for (const row of await query.getRawMany<{ broadcastId: string; status: DeliveryStatus; n: string | number }>()) {
-      const entry = counts.get(row.broadcastId)!;
-      entry[row.status] += Number(row.n);
-      entry.targeted += Number(row.n);
-    }
-    return counts;
-  }
-
-  deliveriesPage(broadcastId: string, communePrefix: string | null, limit: number, offset: number): Promise<[DeliveryEntity[], number]> {
-    const query = this.deliveries.createQueryBuilder('d').where('d.broadcastId = :broadcastId', { broadcastId }).orderBy('d.speakerId', 'ASC').take(limit).skip(offset);
-    if (communePrefix) query.innerJoin(AreaEntity, 'a', 'a.id = d.communeId').andWhere('a.path LIKE :prefix', { prefix: `${communePrefix}%` });
     return query.getManyAndCount();
   }
 

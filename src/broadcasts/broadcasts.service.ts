@@ -12,6 +12,7 @@ import { BroadcastDto, DeliveryDto, EmergencyBroadcastDto, ListBroadcastsQuery, 
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
 import { CutIns } from './cut-ins.js';
+import { DeliveryCountsRepository } from './delivery-counts.js';
 import { Playlists } from './playlist.js';
 import { BroadcastWithdrawals } from './withdrawals.js';
 
@@ -19,6 +20,7 @@ import { BroadcastWithdrawals } from './withdrawals.js';
 export class BroadcastsService {
   constructor(
     private readonly broadcasts: BroadcastsRepository,
+    private readonly deliveryCounts: DeliveryCountsRepository,
     private readonly playlists: Playlists,
     private readonly cutIns: CutIns,
     private readonly withdrawals: BroadcastWithdrawals,
@@ -41,13 +43,13 @@ export class BroadcastsService {
       view: userView(user), area, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined,
       status: query.status, limit: query.limit, offset: query.offset,
     });
-    const counts = await this.broadcasts.counts(rows.map((b) => b.id), user.areaPath);
+    const counts = await this.deliveryCounts.counts(rows.map((b) => b.id), user.areaPath);
     return { items: rows.map((b) => BroadcastDto.of(b, counts.get(b.id)!)), total };
   }
 
   async get(user: AuthUser, id: string): Promise<BroadcastDto> {
     const broadcast = await this.visible(user, id);
-    const counts = await this.broadcasts.counts([id], user.areaPath);
+    const counts = await this.deliveryCounts.counts([id], user.areaPath);
     return BroadcastDto.of(broadcast, counts.get(id)!);
   }
 
@@ -59,7 +61,7 @@ export class BroadcastsService {
   /** An emergency seen from a commune lists that commune's speakers only. */
   async deliveries(user: AuthUser, id: string, page: PageQuery): Promise<Page<DeliveryDto>> {
     await this.visible(user, id);
-    const [rows, total] = await this.broadcasts.deliveriesPage(id, user.areaPath, page.limit, page.offset);
+    const [rows, total] = await this.deliveryCounts.page(id, user.areaPath, page.limit, page.offset);
     return { items: rows.map(DeliveryDto.of), total };
   }
 

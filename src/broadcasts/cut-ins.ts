@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { WriteTransactions } from '../database/write-transactions.js';
 import { DeviceNotifier } from '../push/device-notifier.js';
 import type { SegmentEntity } from '../segments/segment.entity.js';
+import { broadcastLengthSec } from '../schedules/timing.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
@@ -66,9 +67,8 @@ export class CutIns {
 
   async cutIn(spec: CutInSpec): Promise<CutInOutcome> {
     const id = newId();
-    const passMs = spec.playlist.reduce((sum, s) => sum + s.durationSec! * 1000, 0);
-    const gapMs = spec.gapSec * 1000;
-    const lengthMs = (repeat: number) => Math.round(repeat * passMs + (repeat - 1) * gapMs);
+    const durations = spec.playlist.map((s) => s.durationSec!);
+    const lengthMs = (repeat: number) => Math.round(broadcastLengthSec(durations, repeat, spec.gapSec) * 1000);
     const outcome = await this.transactions.run(async (manager): Promise<Placed | Extract<CutInOutcome, { broadcast: null }>> => {
       const targets = await this.targets.inArea(manager, spec.area.id);
       if (!targets.length) return { broadcast: null, field: 'areaId', reason: `${spec.area.name} has no speakers` };
@@ -76,7 +76,7 @@ export class CutIns {
       const notBefore = spec.notBefore > now ? spec.notBefore : now;
       const turn = await this.turns.next(manager, { areaPath: spec.area.path, speakerIds: null, priority: spec.priority, lengthMs: lengthMs(spec.repeat) }, notBefore);
       const startsAt = turn.startsAt;
-      const repeat = spec.until ? Math.min(spec.repeat, Math.floor((spec.until.getTime() - startsAt.getTime() + gapMs) / (passMs + gapMs))) : spec.repeat;
+      const repeat = spec.until ? Math.min(spec.repeat, passesBefore(spec.until.getTime() - startsAt.getTime(), lengthMs(1), spec.gapSec * 1000)) : spec.repeat;
       if (repeat < 1) return { broadcast: null, field: 'expires', reason: `no time to play it once before ${spec.until!.toISOString()}` };
       const endsAt = new Date(startsAt.getTime() + lengthMs(repeat));
       for (const segment of spec.playlist) {
@@ -86,7 +86,7 @@ export class CutIns {
       const onAir = !turn.after.length && startsAt <= now;
       const broadcast: BroadcastEntity = {
         id, scheduleId: null, areaId: spec.area.id, areaPath: spec.area.path, title: spec.title, startsAt, endsAt, priority: spec.priority, notBefore, repeat, gapSec: spec.gapSec,
-        segmentIds: spec.playlist.map((s) => s.id), segmentDurations: spec.playlist.map((s) => s.durationSec!), speakerIds: null, status: onAir ? 'on_air' : 'scheduled',
+        segmentIds: spec.playlist.map((s) => s.id), segmentDurations: durations, speakerIds: null, status: onAir ? 'on_air' : 'scheduled',
         reason: waitReason(turn), createdBy: spec.createdBy, createdAt: now, onAirAt: onAir ? now : null, finalisedAt: null,
       };
       await this.broadcasts.insert(manager, [broadcast]);
@@ -109,3 +109,6 @@ export class CutIns {
     return placed;
   }
 }
+
+/** How many passes of `passMs`, `gapMs` apart, fit in `spanMs`. */
+const passesBefore = (spanMs: number, passMs: number, gapMs: number): number => Math.floor((spanMs + gapMs) / (passMs + gapMs));

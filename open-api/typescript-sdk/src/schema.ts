@@ -1338,20 +1338,21 @@ export interface components {
             total: number;
         };
         BroadcastProgressDto: {
+            /** @description deliveries: one per target speaker once on air */
+            targeted: number;
+            pending: number;
+            played: number;
+            /** @description played in part: the broadcast was stopped, or cut off by a higher priority, while playing */
+            interrupted: number;
+            failed: number;
+            missed: number;
             /** Format: uuid */
             broadcastId: string;
             status: components["schemas"]["BroadcastStatus"];
-            /** @description receivers it is addressed to (its deliveries, once on air) */
-            targeted: number;
             /** @description receivers whose open event stream took its `broadcast` event */
             told: number;
             /** @description receivers whose last status report says they are playing it */
             playing: number;
-            played: number;
-            interrupted: number;
-            failed: number;
-            missed: number;
-            pending: number;
             /**
              * Format: date-time
              * @description when these figures were read
