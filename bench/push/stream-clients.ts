@@ -21,13 +21,14 @@ export interface ClientsStart {
 export type ClientsReport =
   | { kind: 'connected'; count: number }
   | { kind: 'broadcast'; broadcastId: string; at: number[] }
+  /** reconnectedAt: every `hello` received, when. */
   | { kind: 'attempts'; perSecond: Record<number, number>; refused: number; errors: Record<string, number>; reconnectedAt: number[] };
 
 interface Receiver {
   token: string;
   backoff: Backoff;
   request?: ClientRequest;
-  connectedAt?: number;
+  everConnected?: boolean;
 }
 
 let start: ClientsStart;
@@ -39,7 +40,7 @@ const arrivals = new Map<string, number[]>();
 let connected = 0;
 let counting = false;
 
-function connect(receiver: Receiver, reconnecting: boolean): void {
+function connect(receiver: Receiver): void {
   const second = Math.floor(Date.now() / 1000);
   attemptsPerSecond[second] = (attemptsPerSecond[second] ?? 0) + 1;
   const req = request(`${start.url}/api/v1/device/events`, { agent: false, localAddress: start.localAddress, headers: { authorization: `Bearer ${receiver.token}`, accept: 'text/event-stream' } }, (res) => {
@@ -55,7 +56,7 @@ function connect(receiver: Receiver, reconnecting: boolean): void {
       buffered += chunk;
       let end: number;
       while ((end = buffered.indexOf('\n\n')) >= 0) {
-        onFrame(receiver, buffered.slice(0, end), reconnecting);
+        onFrame(receiver, buffered.slice(0, end));
         buffered = buffered.slice(end + 2);
       }
     });
@@ -70,12 +71,14 @@ function connect(receiver: Receiver, reconnecting: boolean): void {
   receiver.request = req;
 }
 
-function onFrame(receiver: Receiver, frame: string, reconnecting: boolean): void {
+function onFrame(receiver: Receiver, frame: string): void {
   if (frame.startsWith('event: hello')) {
-    receiver.connectedAt = Date.now();
     receiver.backoff.reset();
-    if (reconnecting) reconnectedAt.push(receiver.connectedAt);
-    else if (++connected % 1000 === 0 || connected === start.tokens.length) send({ kind: 'connected', count: connected });
+    reconnectedAt.push(Date.now());
+    if (!receiver.everConnected) {
+      receiver.everConnected = true;
+      connected++;
+    }
   } else if (frame.startsWith('event: broadcast')) {
     const data = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { broadcastId: string };
     let times = arrivals.get(data.broadcastId);
@@ -94,7 +97,7 @@ function retry(receiver: Receiver): void {
   receivers.delete(receiver);
   void sleep(receiver.backoff.next()).then(() => {
     receivers.add(receiver);
-    connect(receiver, true);
+    connect(receiver);
   });
 }
 
@@ -106,11 +109,12 @@ process.on('message', async (message: { kind: 'start'; start: ClientsStart } | {
   if (message.kind === 'start') {
     start = message.start;
     counting = true;
+    setInterval(() => send({ kind: 'connected', count: connected }), 500).unref();
     const gapMs = 1000 / start.connectPerSec;
     for (const token of start.tokens) {
       const receiver: Receiver = { token, backoff: new Backoff(start.reconnectFirstMs, start.reconnectMaxMs) };
       receivers.add(receiver);
-      connect(receiver, false);
+      connect(receiver);
       await sleep(gapMs);
     }
   } else if (message.kind === 'report') {
