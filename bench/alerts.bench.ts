@@ -19,6 +19,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { MediaRepository } from '../src/media/media.repository.js';
 import { SpeechService } from '../src/speech/speech.service.js';
+import { createParser } from 'eventsource-parser';
 import { Redis } from 'ioredis';
 import { probeCli } from '../test/helpers/audio.js';
 import { runWhenMain } from './direct.js';
@@ -79,9 +80,12 @@ export async function run(): Promise<void> {
 
     const onAir: number[] = [];
     const seen: number[] = [];
+    const pushed: number[] = [];
     for (let i = 0; i < alerts; i++) {
+      const events = await listen(base, communes[i].deviceToken);
       const started = performance.now();
       const alert = await postAlert(base, token, capXml(`BENCH-${Date.now()}-${i}`, communes[i].code));
+      pushed.push((await events.broadcast(alert.broadcastIds[0])) - started);
       const broadcast = await call(`/broadcasts/${alert.broadcastIds[0]}`, { token });
       if (broadcast.status !== 'on_air') throw new Error(`alert ${i}: broadcast ${broadcast.id} is ${broadcast.status}`);
       onAir.push(performance.now() - started);
@@ -91,10 +95,10 @@ export async function run(): Promise<void> {
       }
       seen.push(performance.now() - started);
     }
-    onAir.sort((a, b) => a - b);
-    seen.sort((a, b) => a - b);
+    for (const list of [onAir, seen, pushed]) list.sort((a, b) => a - b);
     console.log(`${alerts} alerts of ${ALERT_TEXT.split(/\s+/).length} words (CAP POST → broadcast on air; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
     console.log(`  on air (POST answered, broadcast on_air):  p50 ${ms(percentile(onAir, 50))}   p99 ${ms(percentile(onAir, 99))}   max ${ms(onAir.at(-1)!)}   goal p99 ≤ ${GOAL_P99_MS} ms: ${percentile(onAir, 99) <= GOAL_P99_MS ? 'met' : 'NOT MET'}`);
+    console.log(`  pushed to the receiver (GET /device/events): p50 ${ms(percentile(pushed, 50))}   p99 ${ms(percentile(pushed, 99))}`);
     console.log(`  seen by the receiver (GET /device/queue):  p50 ${ms(percentile(seen, 50))}   p99 ${ms(percentile(seen, 99))}`);
     await speechFigures(app.get(SpeechService), app.get(MediaRepository), dir);
   } finally {
@@ -112,6 +116,37 @@ async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** A receiver's push connection, open (its hello received) before the alert is posted; resolves when the broadcast event arrives. */
+async function listen(base: string, deviceToken: string): Promise<{ broadcast(id: string): Promise<number> }> {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/device/events`, { headers: { authorization: `Bearer ${deviceToken}`, accept: 'text/event-stream' }, signal: controller.signal });
+  const arrivals = new Map<string, number>();
+  let hello: () => void;
+  const greeted = new Promise<void>((resolve) => (hello = resolve));
+  const parser = createParser({
+    onEvent: (event) => {
+      if (event.event === 'hello') hello();
+      if (event.event === 'broadcast') arrivals.set((JSON.parse(event.data) as { broadcastId: string }).broadcastId, performance.now());
+    },
+  });
+  void (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body!) parser.feed(decoder.decode(chunk, { stream: true }));
+    } catch {
+      // aborted once the event arrived
+    }
+  })();
+  await greeted;
+  return {
+    async broadcast(id: string) {
+      while (!arrivals.has(id)) await new Promise((resolve) => setTimeout(resolve, 2));
+      controller.abort();
+      return arrivals.get(id)!;
+    },
+  };
 }
 
 async function postAlert(base: string, token: string, xml: string): Promise<{ broadcastIds: string[] }> {

@@ -32,7 +32,7 @@ import { openDatabase } from '../src/database/data-source.js';
 import { QueueName } from '../src/queue/queue.constants.js';
 import { resolveRedisUrl } from '../src/queue/redis.js';
 import { SegmentEntity } from '../src/segments/segment.entity.js';
-import { SpeakerEntity } from '../src/speakers/speaker.entity.js';
+import { NO_STATUS, SpeakerEntity } from '../src/speakers/speaker.entity.js';
 
 const BROADCASTS = 10_000;
 const SPEAKERS_EACH = 10;
@@ -58,7 +58,7 @@ async function seed(db: DataSource, startsAt: number): Promise<void> {
     await m.insert(AreaEntity, area(provinceId, 'province', null, provincePath));
     for (let i = 0; i < communes.length; i += 1000) await m.insert(AreaEntity, communes.slice(i, i + 1000).map((id) => area(id, 'commune', provinceId, `${provincePath}${id}/`)));
     const speakers: SpeakerEntity[] = communes.flatMap((communeId, c) =>
-      Array.from({ length: SPEAKERS_EACH }, (_, s) => ({ id: randomUUID(), name: `loa ${c}.${s}`, communeId, location: null, tokenHash: randomBytes(32).toString('hex'), lastSeenAt: null, createdAt: now })),
+      Array.from({ length: SPEAKERS_EACH }, (_, s) => ({ id: randomUUID(), name: `loa ${c}.${s}`, communeId, location: null, tokenHash: randomBytes(32).toString('hex'), lastSeenAt: null, createdAt: now, ...NO_STATUS })),
     );
     for (let i = 0; i < speakers.length; i += 2000) await m.insert(SpeakerEntity, speakers.slice(i, i + 2000));
     await m.insert(SegmentEntity, {

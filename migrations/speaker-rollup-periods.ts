@@ -8,7 +8,8 @@ import type { QueryRunner } from 'typeorm';
  */
 const ZONE = 'Asia/Ho_Chi_Minh';
 const TABLE = 'report_speaker_rollups';
-const COUNTERS = ['targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'].map((c) => `"${c}"`);
+/** Every counter a speaker rollup has had; a backfill sums those the table has at the time it runs (`interrupted` came later). */
+const COUNTERS = ['targeted', 'pending', 'played', 'interrupted', 'failed', 'missed', 'airtimeMs'];
 
 export interface SpeakerPeriod {
   grain: string;
@@ -19,6 +20,8 @@ export interface SpeakerPeriod {
 
 export async function backfillSpeakerPeriods(q: QueryRunner, periods: SpeakerPeriod[]): Promise<void> {
   const table = tableIn(q)(TABLE);
+  const columns = (await q.getTable(TABLE))?.columns.map((c) => c.name) ?? [];
+  const counters = COUNTERS.filter((c) => columns.includes(c)).map((c) => `"${c}"`);
   const [extent] = await q.query(`SELECT MIN("bucket") AS "first", MAX("bucket") AS "last" FROM ${table} WHERE "grain" = 'm'`);
   if (extent?.first == null) return;
   for (const period of periods) {
@@ -28,8 +31,8 @@ export async function backfillSpeakerPeriods(q: QueryRunner, periods: SpeakerPer
     const bucket = `CASE ${starts.map((start, i) => `WHEN "bucket" < ${starts[i + 1] ?? Number.MAX_SAFE_INTEGER} THEN ${start}`).join(' ')} END`;
     // One pass over the table per grain: its key starts with the commune, so a bucket range is no index range.
     await q.query(
-      `INSERT INTO ${table} ("communeId", "grain", "bucket", "speakerId", "areaPath", ${COUNTERS.join(', ')})
-       SELECT "communeId", '${period.grain}', ${bucket}, "speakerId", "areaPath", ${COUNTERS.map((c) => `SUM(${c})`).join(', ')}
+      `INSERT INTO ${table} ("communeId", "grain", "bucket", "speakerId", "areaPath", ${counters.join(', ')})
+       SELECT "communeId", '${period.grain}', ${bucket}, "speakerId", "areaPath", ${counters.map((c) => `SUM(${c})`).join(', ')}
        FROM ${table} WHERE "grain" = 'm' GROUP BY "communeId", ${bucket}, "speakerId", "areaPath"`,
     );
   }

@@ -13,6 +13,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DeviceModule } from './device/device.module.js';
 import { OpsModule } from './ops/ops.module.js';
+import { PushModule } from './push/push.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { ReportsWorkerModule } from './reports/reports-worker.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         CommonModule,
         DatabaseModule,
         QueueModule.forRedis(config, redisUrl),
+        PushModule,
         AuditModule,
         ReportsModule,
         AuthModule,

@@ -309,6 +309,23 @@ describe('audit trail', () => {
         return [{ action: 'delivery.late_receipt', resourceId: context.emergencyId, userId: null }];
       },
     },
+    {
+      route: 'POST /api/v1/device/status',
+      run: async () => {
+        // A receiver's routine report on itself, every minute: telemetry kept on the speaker, not an audited act.
+        const status = { agent: 'loa-receiver linux-arm64', version: '0.1.0', playing: null, cacheBytes: 0, freeBytes: null, outbox: 0, clockOffsetMs: 4 };
+        expect((await t.http.post('/api/v1/device/status').set(auth(context.deviceToken)).send(status)).status).toBe(204);
+        return [];
+      },
+    },
+    {
+      route: 'POST /api/v1/broadcasts/{id}/stop',
+      run: async () => {
+        const res = await t.http.post(`/api/v1/broadcasts/${context.emergencyId}/stop`).set(auth(tree.staffA.token));
+        expect(res.status).toBe(200);
+        return [{ action: 'broadcast.stop', resourceId: context.emergencyId, userId: tree.staffA.id }];
+      },
+    },
   ];
 
   beforeAll(async () => {

@@ -47,7 +47,7 @@ describe('broadcast log', () => {
     expect(res.body.items[0]).toEqual({
       id: emergency.id, scheduleId: null, areaId: tree.province.id, title: 'Bão số 3', startsAt: expect.any(String), endsAt: expect.any(String),
       priority: 'emergency', repeat: 1, gapSec: 0, segmentIds: [expect.any(String)], speakerIds: null, status: 'on_air', reason: null,
-      onAirAt: expect.any(String), finalisedAt: null, createdAt: expect.any(String), counts: { targeted: 3, played: 0, failed: 0, missed: 0, pending: 3 },
+      onAirAt: expect.any(String), finalisedAt: null, createdAt: expect.any(String), counts: { targeted: 3, played: 0, interrupted: 0, failed: 0, missed: 0, pending: 3 },
     });
     expect(Date.parse(res.body.items[0].endsAt) - Date.parse(res.body.items[0].startsAt)).toBe(600_000);
   });
@@ -57,7 +57,7 @@ describe('broadcast log', () => {
     expect(ids(all.body.items).sort()).toEqual([emergency.id, ...scheduledA.map((b) => b.id), ...scheduledB.map((b) => b.id)].sort());
     const operator = await list(tree.operatorA.token, '?limit=500');
     expect(ids(operator.body.items).sort()).toEqual([emergency.id, ...scheduledA.map((b) => b.id)].sort());
-    expect(operator.body.items.find((b: Item) => b.id === emergency.id).counts).toEqual({ targeted: 2, played: 0, failed: 0, missed: 0, pending: 2 });
+    expect(operator.body.items.find((b: Item) => b.id === emergency.id).counts).toEqual({ targeted: 2, played: 0, interrupted: 0, failed: 0, missed: 0, pending: 2 });
     const staffB = await list(tree.staffB.token, '?limit=500');
     expect(ids(staffB.body.items).sort()).toEqual([emergency.id, ...scheduledB.map((b) => b.id)].sort());
   });

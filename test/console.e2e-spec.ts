@@ -8,6 +8,7 @@ import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
 import { makeSpeechLike } from './helpers/audio.js';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './helpers/browser.js';
 import { areaTree, auth, createSpeaker, USER_PASSWORD } from './helpers/fixtures.js';
+import { SseClient } from './helpers/sse.js';
 
 jest.setTimeout(120_000);
 
@@ -97,7 +98,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await page.getByLabel('Mật khẩu').fill(PASSWORD);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByRole('heading', { name: 'Thư viện âm thanh', exact: true }).waitFor();
-    expect(await menu()).toEqual(['Thư viện âm thanh', 'Cụm loa', 'Lịch phát', 'Nhật ký phát', 'Báo cáo', 'Phát khẩn cấp']);
+    expect(await menu()).toEqual(['Thư viện âm thanh', 'Soạn bản tin', 'Cụm loa', 'Lịch phát', 'Nhật ký phát', 'Báo cáo', 'Phát khẩn cấp', 'Cảnh báo']);
     expect(page.url()).toBe(`${t.url}/library`);
   });
 
@@ -259,12 +260,20 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await page.getByLabel('Địa bàn phát').selectOption({ label: tree.communeA.name });
     await page.getByLabel('Tiêu đề').fill('Cảnh báo lũ quét');
     await page.getByLabel(new RegExp(CLIP_TITLE)).check();
+    // One receiver holds its push stream: the live progress counts it as told.
+    const stream = await SseClient.connect(t.url, speakerTokens[0]);
+    await stream.next((e) => e.event === 'hello');
     await page.getByRole('button', { name: 'Phát khẩn cấp…' }).click();
     const confirm = page.getByRole('dialog', { name: 'Xác nhận phát khẩn cấp' });
     await expect(confirm.textContent()).resolves.toContain('trên 3 cụm loa của Xã Y Tý');
     await browser.screenshot('08-emergency-confirm');
     await confirm.getByRole('button', { name: 'Phát ngay' }).click();
     await page.getByText('Đã phát lệnh khẩn cấp «Cảnh báo lũ quét»').waitFor();
+    const progress = page.locator('section.live-progress');
+    await progress.locator('[data-figure="told"] dd', { hasText: '1' }).waitFor();
+    await expect(progress.textContent()).resolves.toContain('3 cụm loa nhận');
+    await browser.screenshot('08b-emergency-progress');
+    stream.close();
 
     const broadcasts = await t.http.get('/api/v1/broadcasts').query({ communeId: tree.communeA.id }).set(auth(tree.staffA.token));
     const emergency = broadcasts.body.items.find((b: { title: string }) => b.title === 'Cảnh báo lũ quét');
@@ -290,10 +299,49 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
     await browser.screenshot('09-broadcast-log');
   });
 
+  it('stops a broadcast on air after a confirmation, and its receivers are told', async () => {
+    const emergency = (await t.http.get('/api/v1/broadcasts').query({ communeId: tree.communeA.id, status: 'on_air' }).set(auth(tree.staffA.token))).body.items[0];
+    const stream = await SseClient.connect(t.url, speakerTokens[1]);
+    await stream.next((e) => e.event === 'hello');
+    const row = page.locator(`tr[data-broadcast-id="${emergency.id}"]`);
+    await row.getByRole('button', { name: 'Dừng phát' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Dừng buổi phát?' });
+    await expect(confirm.textContent()).resolves.toContain('trên 3 cụm loa');
+    await confirm.getByRole('button', { name: 'Huỷ' }).click();
+    expect((await t.http.get(`/api/v1/broadcasts/${emergency.id}`).set(auth(tree.staffA.token))).body.status).toBe('on_air');
+    await row.getByRole('button', { name: 'Dừng phát' }).click();
+    await confirm.getByRole('button', { name: 'Dừng ngay' }).click();
+    await row.getByText('Đã dừng').waitFor();
+    await expect(row.getByRole('button', { name: 'Dừng phát' }).count()).resolves.toBe(0);
+    expect((await stream.next((e) => e.event === 'cancel')).data).toEqual({ broadcastId: emergency.id, status: 'stopped' });
+    stream.close();
+    await browser.screenshot('09b-broadcast-stopped');
+  });
+
+  it('shows what each receiver reports, push or polling, and marks the ones behind', async () => {
+    const status = { agent: 'loa-receiver linux-arm64', playing: null, cacheBytes: 1_000_000, freeBytes: 2_000_000_000, clockOffsetMs: 40 };
+    const [behind, healthy] = speakerTokens;
+    for (const [token, body] of [[behind, { ...status, version: '0.9.0', outbox: 42, clockOffsetMs: 2500, lastError: 'không tải được âm thanh: hết dung lượng' }], [healthy, { ...status, version: '1.0.0', outbox: 0 }]] as const) {
+      expect((await t.http.post('/api/v1/device/status').set(auth(token)).send(body)).status).toBe(204);
+    }
+    const stream = await SseClient.connect(t.url, healthy);
+    await stream.next((e) => e.event === 'hello');
+    await goTo('Cụm loa');
+    const late = page.locator('tr.behind', { hasText: 'Cụm loa thôn Phìn Hồ' });
+    await late.waitFor({ timeout: 20_000 });
+    for (const text of ['Biên nhận ùn lại', 'Lệch giờ', 'Phiên bản cũ', '0.9.0', '42', '+2500 ms', 'hết dung lượng']) await late.getByText(text, { exact: false }).first().waitFor();
+    const fine = page.locator('tr', { hasText: 'Cụm loa thôn Nhìu Cồ San' });
+    await fine.getByText('Trực tuyến (đẩy tin)').waitFor({ timeout: 20_000 });
+    expect(await fine.getAttribute('class')).toBeNull();
+    await expect(page.locator('.count-behind').textContent()).resolves.toMatch(/cụm loa cần kiểm tra/);
+    await browser.screenshot('09c-receivers-status');
+    stream.close();
+  });
+
   it('shows the auditor a report with a chart and downloads it as CSV', async () => {
     await signIn(tree.auditor.username);
     await page.getByRole('heading', { name: 'Báo cáo', exact: true }).waitFor();
-    expect(await menu()).toEqual(['Nhật ký phát', 'Báo cáo', 'Nhật ký hệ thống']);
+    expect(await menu()).toEqual(['Nhật ký phát', 'Báo cáo', 'Nhật ký hệ thống', 'Cảnh báo']);
     await page.getByLabel('Thống kê theo').selectOption('commune');
     const row = page.locator('table.report tbody tr', { hasText: tree.communeA.name });
     await row.waitFor({ timeout: 30_000 });

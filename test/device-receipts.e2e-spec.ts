@@ -119,7 +119,7 @@ describe('device API: receipts', () => {
     ['an impossible date', { receipts: [played(randomUUID(), { finishedAt: '2025-02-30T10:00:00Z' })] }, /receipts\.0\.finishedAt must be an ISO-8601 date-time/],
     ['words for a date', { receipts: [played(randomUUID(), { startedAt: 'yesterday' })] }, /startedAt/],
     ['a missing startedAt', { receipts: [{ broadcastId: randomUUID(), status: 'played' }] }, /receipts\.0\.startedAt is required/],
-    ['an unknown status', { receipts: [played(randomUUID(), { status: 'skipped' })] }, /receipts\.0\.status must be one of played, failed/],
+    ['an unknown status', { receipts: [played(randomUUID(), { status: 'skipped' })] }, /receipts\.0\.status must be one of played, interrupted, failed/],
     ['a broadcastId that is no UUID', { receipts: [played('42')] }, /receipts\.0\.broadcastId must be a UUID/],
     ['an unknown field', { receipts: [played(randomUUID(), { volume: 11 })] }, /receipts\.0\.volume should not exist/],
     ['an over-long error', { receipts: [played(randomUUID(), { status: 'failed', error: 'x'.repeat(1001) })] }, /receipts\.0\.error must be at most 1000 characters/],

@@ -50,7 +50,7 @@ describe('dispatch', () => {
     const first = await createSpeaker(t, t.adminToken, communeId);
     const { broadcast } = await oneOff(t, tree.staffA.token, communeId, [segment.id], 3000);
     const added = await createSpeaker(t, t.adminToken, communeId);
-    expect(await broadcastStatus(t, broadcast.id)).toMatchObject({ status: 'scheduled', counts: { targeted: 0, pending: 0, played: 0, failed: 0, missed: 0 } });
+    expect(await broadcastStatus(t, broadcast.id)).toMatchObject({ status: 'scheduled', counts: { targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0 } });
 
     const onAir = await waitUntil(() => broadcastStatus(t, broadcast.id), (b) => b.status !== 'scheduled', 10_000, 'on air');
     expect(onAir).toMatchObject({ status: 'on_air', counts: { targeted: 2, pending: 2 } });

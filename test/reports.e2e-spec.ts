@@ -44,6 +44,7 @@ interface Expected {
   broadcasts: number;
   targeted: number;
   played: number;
+  interrupted: number;
   failed: number;
   missed: number;
   pending: number;
@@ -81,7 +82,7 @@ function expectedReport(rows: RawDelivery[], topics: Map<string, string>, groupB
     });
     for (const [key, ms] of airtimes) {
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, ids: new Set(), broadcasts: 0, targeted: 0, played: 0, failed: 0, missed: 0, pending: 0, airtimeSec: 0 }));
+      if (!g) groups.set(key, (g = { key, ids: new Set(), broadcasts: 0, targeted: 0, played: 0, interrupted: 0, failed: 0, missed: 0, pending: 0, airtimeSec: 0 }));
       g.ids.add(d.broadcastId);
       g.targeted++;
       g[d.status]++;
@@ -92,7 +93,7 @@ function expectedReport(rows: RawDelivery[], topics: Map<string, string>, groupB
 }
 
 const comparable = (items: Array<Expected & Record<string, unknown>>): Expected[] =>
-  items.map(({ key, broadcasts, targeted, played, failed, missed, pending, airtimeSec }) => ({ key, broadcasts, targeted, played, failed, missed, pending, airtimeSec })).sort((a, b) => a.key.localeCompare(b.key));
+  items.map(({ key, broadcasts, targeted, played, interrupted, failed, missed, pending, airtimeSec }) => ({ key, broadcasts, targeted, played, interrupted, failed, missed, pending, airtimeSec })).sort((a, b) => a.key.localeCompare(b.key));
 
 describe('GET /reports/deliveries', () => {
   let t: TestApp;
@@ -110,7 +111,7 @@ describe('GET /reports/deliveries', () => {
   const get = (token: string, query: Record<string, string>) => t.http.get('/api/v1/reports/deliveries').query(query).set(auth(token));
   const target = (s: { id: string; communeId: string }): DeliveryTarget => ({ speakerId: s.id, communeId: s.communeId });
   const dispatch = (broadcastId: string, targets: DeliveryTarget[]) => t.app.get(DataSource).transaction((m) => deliveries.createPending(m, { id: broadcastId }, targets, new Date()));
-  const receipt = (speakerId: string, broadcastId: string, status: 'played' | 'failed', startedAt: Date) =>
+  const receipt = (speakerId: string, broadcastId: string, status: 'played' | 'interrupted' | 'failed', startedAt: Date) =>
     deliveries.settleReceipts(speakerId, [{ broadcastId, status, startedAt, finishedAt: new Date(startedAt.getTime() + 60_000), error: status === 'failed' ? 'amplifier fault' : null }], new Date());
   const finalise = (broadcastId: string) => t.app.get(DataSource).transaction((m) => deliveries.markMissed(m, [broadcastId], new Date()));
 
@@ -159,10 +160,11 @@ describe('GET /reports/deliveries', () => {
     await dispatch(emergency.id, [target(speakers.a2)]);
     await receipt(speakers.a1.id, emergency.id, 'played', at('2025-03-05T02:07:30Z'));
 
-    // Preempted while on air: its settled deliveries stay and count.
+    // Preempted while on air: its settled deliveries stay and count, the one cut off mid-play as interrupted.
     const preempted = await broadcast(tree.communeB.id, '2025-03-20T23:45:00Z', [segments.bhyt], 90.5, 'preempted');
     await dispatch(preempted.id, [target(speakers.b1), target(speakers.b2)]);
     await receipt(speakers.b1.id, preempted.id, 'played', at('2025-03-20T23:45:00Z'));
+    await receipt(speakers.b2.id, preempted.id, 'interrupted', at('2025-03-20T23:45:00Z'));
     await finalise(preempted.id);
 
     // 00:10 on 1 January 2025 and 00:15 on 1 April 2025 in Vietnam: a new year and a new quarter there, not yet in UTC.
@@ -221,12 +223,13 @@ describe('GET /reports/deliveries', () => {
       .innerJoin(BroadcastEntity, 'b', 'b.id = d.broadcastId')
       .select('d.communeId', 'key').addSelect('COUNT(DISTINCT d.broadcastId)', 'broadcasts').addSelect('COUNT(*)', 'targeted')
       .addSelect("SUM(CASE WHEN d.status = 'played' THEN 1 ELSE 0 END)", 'played')
+      .addSelect("SUM(CASE WHEN d.status = 'interrupted' THEN 1 ELSE 0 END)", 'interrupted')
       .addSelect("SUM(CASE WHEN d.status = 'failed' THEN 1 ELSE 0 END)", 'failed')
       .addSelect("SUM(CASE WHEN d.status = 'missed' THEN 1 ELSE 0 END)", 'missed')
       .addSelect("SUM(CASE WHEN d.status = 'pending' THEN 1 ELSE 0 END)", 'pending')
       .addSelect(`SUM(${played})`, 'airtimeMs')
       .groupBy('d.communeId').getRawMany();
-    const expected = rows.map((r) => ({ key: r.key, broadcasts: +r.broadcasts, targeted: +r.targeted, played: +r.played, failed: +r.failed, missed: +r.missed, pending: +r.pending, airtimeSec: +r.airtimeMs / 1000 }));
+    const expected = rows.map((r) => ({ key: r.key, broadcasts: +r.broadcasts, targeted: +r.targeted, played: +r.played, interrupted: +r.interrupted, failed: +r.failed, missed: +r.missed, pending: +r.pending, airtimeSec: +r.airtimeMs / 1000 }));
     const res = await get(t.adminToken, { groupBy: 'commune' });
     expect(comparable(res.body.items)).toEqual(expected.sort((a, b) => a.key.localeCompare(b.key)));
   });
@@ -352,8 +355,8 @@ describe('GET /reports/deliveries', () => {
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString('utf8').slice(1).split('\r\n');
-    expect(lines[0]).toBe('key,label,broadcasts,targeted,played,failed,missed,pending,airtimeSec');
-    expect(lines).toContain(`${segments.quoted.id},"Đóng BHXH ""đúng hạn"", đủ",2,4,3,0,0,1,${(2 * 30 + 30) * 1}`);
+    expect(lines[0]).toBe('key,label,broadcasts,targeted,played,interrupted,failed,missed,pending,airtimeSec');
+    expect(lines).toContain(`${segments.quoted.id},"Đóng BHXH ""đúng hạn"", đủ",2,4,3,0,0,0,1,${(2 * 30 + 30) * 1}`);
     expect(lines.some((l) => l.startsWith(`${segments.bhxh.id},Bảo hiểm xã hội tự nguyện,2,5,`))).toBe(true);
     expect(lines[lines.length - 1]).toBe('');
     const communes = await get(t.adminToken, { groupBy: 'commune', format: 'csv', areaId: tree.province.id }).buffer(true).parse((response, done) => {

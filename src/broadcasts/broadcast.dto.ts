@@ -42,6 +42,8 @@ export class DeliveryCountsDto implements DeliveryCounts {
   pending: number;
   @ApiProperty({ type: 'integer' })
   played: number;
+  @ApiProperty({ type: 'integer', description: 'played in part: the broadcast was stopped, or cut off by a higher priority, while playing' })
+  interrupted: number;
   @ApiProperty({ type: 'integer' })
   failed: number;
   @ApiProperty({ type: 'integer' })
@@ -117,3 +119,29 @@ export class DeliveryDto {
 export class BroadcastPageDto extends PageOf(BroadcastDto) {}
 
 export class DeliveryPageDto extends PageOf(DeliveryDto) {}
+
+/** A broadcast's live progress on its receivers, for the console's emergency page (refreshed every second or two). */
+export class BroadcastProgressDto {
+  @ApiProperty({ format: 'uuid' })
+  broadcastId: string;
+  @ApiProperty({ enum: BROADCAST_STATUSES, enumName: 'BroadcastStatus' })
+  status: BroadcastStatus;
+  @ApiProperty({ type: 'integer', description: 'receivers it is addressed to (its deliveries, once on air)' })
+  targeted: number;
+  @ApiProperty({ type: 'integer', description: 'receivers whose open event stream took its `broadcast` event' })
+  told: number;
+  @ApiProperty({ type: 'integer', description: 'receivers whose last status report says they are playing it' })
+  playing: number;
+  @ApiProperty({ type: 'integer' })
+  played: number;
+  @ApiProperty({ type: 'integer' })
+  interrupted: number;
+  @ApiProperty({ type: 'integer' })
+  failed: number;
+  @ApiProperty({ type: 'integer' })
+  missed: number;
+  @ApiProperty({ type: 'integer' })
+  pending: number;
+  @ApiProperty({ format: 'date-time', description: 'when these figures were read' })
+  at: string;
+}

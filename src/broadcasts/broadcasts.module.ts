@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SpeakersModule } from '../speakers/speakers.module.js';
+import { BroadcastProgress } from './broadcast-progress.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import { BroadcastsController } from './broadcasts.controller.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
@@ -16,8 +18,9 @@ import { BroadcastWithdrawals } from './withdrawals.js';
  * API settles receipts through it); BroadcastsService.refreshFinalStatus follows late receipts.
  */
 @Module({
+  imports: [SpeakersModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
+  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
   exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

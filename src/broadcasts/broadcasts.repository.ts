@@ -26,6 +26,14 @@ export type FillableBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPat
 /** What dispatch needs of a broadcast it has just put on air. */
 export type ClaimedBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'segmentIds' | 'speakerIds' | 'startsAt' | 'endsAt'>;
 
+/** A broadcast a transition moved: when it starts (for its dispatch job), its new status and who it reaches (to tell its receivers). */
+export type MovedBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'status' | 'areaId' | 'speakerIds'>;
+const MOVED_COLUMNS = '"id", "startsAt", "status", "areaId", "speakerIds"';
+type MovedRow = { id: string; startsAt: string | number; status: BroadcastStatus; areaId: string; speakerIds: string | null };
+const movedBroadcast = (row: MovedRow): MovedBroadcast => ({
+  id: row.id, startsAt: new Date(Number(row.startsAt)), status: row.status, areaId: row.areaId, speakerIds: row.speakerIds === null ? null : (JSON.parse(row.speakerIds) as string[]),
+});
+
 const FINAL_STATUSES: BroadcastStatus[] = ['completed', 'partial', 'missed'];
 /** Ids per IN (...) list: under every driver's bound-parameter limit. */
 const IN_CHUNK = 5000;
@@ -58,7 +66,7 @@ export class BroadcastsRepository {
 
   /** Delivery counts per broadcast in one grouped query, over the speakers' communes under `communePrefix` (all when null). */
   async counts(broadcastIds: string[], communePrefix: string | null): Promise<Map<string, DeliveryCounts>> {
-    const counts = new Map(broadcastIds.map((id) => [id, { targeted: 0, pending: 0, played: 0, failed: 0, missed: 0 } as DeliveryCounts]));
+    const counts = new Map(broadcastIds.map((id) => [id, { targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0 } as DeliveryCounts]));
     if (!broadcastIds.length) return counts;
     const query = this.deliveries
       .createQueryBuilder('d')
@@ -115,32 +123,32 @@ export class BroadcastsRepository {
   }
 
   /** Moves broadcasts from one status to another, only those still in `from`; answers the ones moved. */
-  async transition(manager: EntityManager, ids: string[], from: BroadcastStatus[], to: BroadcastStatus, changes: { reason?: string | null; finalisedAt?: Date; onAirAt?: Date | null } = {}): Promise<Array<{ id: string; startsAt: Date }>> {
-    const moved: Array<{ id: string; startsAt: Date }> = [];
+  async transition(manager: EntityManager, ids: string[], from: BroadcastStatus[], to: BroadcastStatus, changes: { reason?: string | null; finalisedAt?: Date; onAirAt?: Date | null } = {}): Promise<MovedBroadcast[]> {
+    const moved: MovedBroadcast[] = [];
     for (const chunk of chunked(ids, IN_CHUNK)) {
       const sets = ['"status" = :to'];
       if (changes.reason !== undefined) sets.push('"reason" = :reason');
       if (changes.finalisedAt) sets.push('"finalisedAt" = :finalisedAt');
       if (changes.onAirAt !== undefined) sets.push('"onAirAt" = :onAirAt');
-      const rows = await sqlRows<{ id: string; startsAt: string | number }>(
+      const rows = await sqlRows<MovedRow>(
         manager,
-        `UPDATE ${tableOf(manager, BroadcastEntity)} SET ${sets.join(', ')} WHERE "id" IN (:...ids) AND "status" IN (:...from) RETURNING "id", "startsAt"`,
+        `UPDATE ${tableOf(manager, BroadcastEntity)} SET ${sets.join(', ')} WHERE "id" IN (:...ids) AND "status" IN (:...from) RETURNING ${MOVED_COLUMNS}`,
         { ids: chunk, from, to, reason: changes.reason ?? null, finalisedAt: changes.finalisedAt?.getTime() ?? null, onAirAt: changes.onAirAt?.getTime() ?? null },
       );
-      moved.push(...rows.map((row) => ({ id: row.id, startsAt: new Date(Number(row.startsAt)) })));
+      moved.push(...rows.map(movedBroadcast));
     }
     return moved;
   }
 
   /** Cancels a schedule's broadcasts that have not aired and start after `now`. */
-  async cancelFuture(manager: EntityManager, scheduleId: string, now: Date, reason: string): Promise<Array<{ id: string; startsAt: Date }>> {
-    const rows = await sqlRows<{ id: string; startsAt: string | number }>(
+  async cancelFuture(manager: EntityManager, scheduleId: string, now: Date, reason: string): Promise<MovedBroadcast[]> {
+    const rows = await sqlRows<MovedRow>(
       manager,
       `UPDATE ${tableOf(manager, BroadcastEntity)} SET "status" = 'cancelled', "reason" = :reason
-       WHERE "scheduleId" = :scheduleId AND "status" IN ('scheduled', 'preempted') AND "startsAt" > :now RETURNING "id", "startsAt"`,
+       WHERE "scheduleId" = :scheduleId AND "status" IN ('scheduled', 'preempted') AND "startsAt" > :now RETURNING ${MOVED_COLUMNS}`,
       { scheduleId, now: now.getTime(), reason },
     );
-    return rows.map((row) => ({ id: row.id, startsAt: new Date(Number(row.startsAt)) }));
+    return rows.map(movedBroadcast);
   }
 
   /**
@@ -176,23 +184,26 @@ export class BroadcastsRepository {
     return lockedForFill(manager, (query) => query.andWhere('b.id IN (:...ids)', { ids }));
   }
 
-  /** Claims up to `limit` on-air broadcasts that ended by `endedBy` for finalising. */
+  /**
+   * Claims up to `limit` broadcasts that ended by `endedBy` for finalising: on air, or stopped (whose
+   * pending deliveries are settled at the usual time, after any receipts of what played before the stop).
+   */
   async claimEnded(manager: EntityManager, endedBy: Date, now: Date, limit: number): Promise<string[]> {
     const table = tableOf(manager, BroadcastEntity);
     const rows = await sqlRows<{ id: string }>(
       manager,
       `UPDATE ${table} SET "finalisedAt" = :now
-       WHERE "id" IN (SELECT "id" FROM ${table} WHERE "status" = 'on_air' AND "finalisedAt" IS NULL AND "endsAt" <= :endedBy ORDER BY "endsAt" LIMIT :limit)
-       AND "status" = 'on_air' AND "finalisedAt" IS NULL RETURNING "id"`,
+       WHERE "id" IN (SELECT "id" FROM ${table} WHERE "status" IN ('on_air', 'stopped') AND "finalisedAt" IS NULL AND "endsAt" <= :endedBy ORDER BY "endsAt" LIMIT :limit)
+       AND "status" IN ('on_air', 'stopped') AND "finalisedAt" IS NULL RETURNING "id"`,
       { now: now.getTime(), endedBy: endedBy.getTime(), limit },
     );
     return rows.map((row) => row.id);
   }
 
-  /** Gives claimed broadcasts their final status from their deliveries (see finalStatus). */
+  /** Gives claimed broadcasts still on air their final status from their deliveries (see finalStatus); stopped ones stay stopped. */
   async finalise(manager: EntityManager, ids: string[], now: Date): Promise<void> {
     for (const [status, group] of await this.finalStatuses(manager, ids)) {
-      await manager.createQueryBuilder().update(BroadcastEntity).set({ status, finalisedAt: now }).where('id IN (:...ids)', { ids: group }).execute();
+      await manager.createQueryBuilder().update(BroadcastEntity).set({ status, finalisedAt: now }).where('id IN (:...ids) AND status = :onAir', { ids: group, onAir: 'on_air' }).execute();
     }
   }
 
@@ -232,9 +243,9 @@ export class BroadcastsRepository {
     return rows.map((row) => new Date(Number(row.at)));
   }
 
-  /** Distinct end instants of broadcasts on air: each needs its finalise job. */
+  /** Distinct end instants of broadcasts on air (or stopped) and not finalised: each needs its finalise job. */
   async onAirEnds(): Promise<Date[]> {
-    const rows = await this.broadcasts.createQueryBuilder('b').select('DISTINCT b.endsAt', 'at').where('b.status = :onAir', { onAir: 'on_air' }).getRawMany<{ at: string | number }>();
+    const rows = await this.broadcasts.createQueryBuilder('b').select('DISTINCT b.endsAt', 'at').where("b.status IN ('on_air', 'stopped') AND b.finalisedAt IS NULL").getRawMany<{ at: string | number }>();
     return rows.map((row) => new Date(Number(row.at)));
   }
 

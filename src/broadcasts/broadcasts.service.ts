@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { forbiddenUnless, inScope, notFoundUnless } from '../auth/scope.js';
@@ -10,7 +10,8 @@ import { AppConfig } from '../config/app-config.js';
 import { broadcastLengthSec } from '../schedules/timing.js';
 import { areaView, sees, userView } from './area-view.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
-import { BroadcastDto, DeliveryDto, EmergencyBroadcastDto, ListBroadcastsQuery } from './broadcast.dto.js';
+import { BroadcastProgress } from './broadcast-progress.js';
+import { BroadcastDto, DeliveryDto, EmergencyBroadcastDto, ListBroadcastsQuery, type BroadcastProgressDto } from './broadcast.dto.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
@@ -18,6 +19,7 @@ import { Playlists, validityProblem } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
 import { BroadcastTurns } from './turns.js';
 import { WriteTransactions } from '../database/write-transactions.js';
+import { DeviceNotifier } from '../push/device-notifier.js';
 
 @Injectable()
 export class BroadcastsService {
@@ -33,6 +35,8 @@ export class BroadcastsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notifier: DeviceNotifier,
+    private readonly progressOf: BroadcastProgress,
   ) {}
 
   /** The caller's broadcasts (its subtree, and emergencies covering it), newest first, with delivery counts for its speakers. */
@@ -55,6 +59,11 @@ export class BroadcastsService {
     const broadcast = await this.visible(user, id);
     const counts = await this.broadcasts.counts([id], user.areaPath);
     return BroadcastDto.of(broadcast, counts.get(id)!);
+  }
+
+  /** Live progress on its receivers: told, playing, and their receipts so far. */
+  async progress(user: AuthUser, id: string): Promise<BroadcastProgressDto> {
+    return this.progressOf.of(user, await this.visible(user, id));
   }
 
   /** An emergency seen from a commune lists that commune's speakers only. */
@@ -108,6 +117,8 @@ export class BroadcastsService {
       return { broadcast, waitsFor: turn.after.map((b) => b.id), targeted: waits ? 0 : targets.length, scheduled, cutOff };
     });
     const { broadcast } = outcome;
+    this.notifier.announce([broadcast]);
+    this.notifier.withdraw([...outcome.scheduled, ...outcome.cutOff]);
     if (broadcast.status === 'scheduled') await this.jobs.dispatchAt([broadcast.startsAt]);
     else await this.jobs.finaliseAfter([broadcast.endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     const kept = await this.broadcasts.startsStillScheduled(outcome.scheduled.map((b) => b.startsAt));
@@ -120,7 +131,37 @@ export class BroadcastsService {
         targeted: outcome.targeted, preempted: [...outcome.scheduled, ...outcome.cutOff].map((b) => b.id),
       },
     });
-    return BroadcastDto.of(broadcast, { targeted: outcome.targeted, pending: outcome.targeted, played: 0, failed: 0, missed: 0 });
+    return BroadcastDto.of(broadcast, { targeted: outcome.targeted, pending: outcome.targeted, played: 0, interrupted: 0, failed: 0, missed: 0 });
+  }
+
+  /**
+   * Takes a broadcast off the air at once (`on_air` → `stopped`), or calls off one still to come
+   * (`scheduled` → `cancelled`), and tells its receivers. Pending deliveries of a stopped broadcast are
+   * settled at its usual finalisation, so receipts of what played before the stop (`interrupted`) still
+   * count. Who: admin; district staff for broadcasts of their area subtree; a commune operator for its
+   * own commune's broadcasts that are not emergencies. Invisible: 404; visible but not theirs to stop: 403.
+   */
+  async stop(user: AuthUser, id: string): Promise<BroadcastDto> {
+    const broadcast = await this.visible(user, id);
+    forbiddenUnless(mayStop(user, broadcast), user.role === 'commune_operator' && broadcast.priority === 'emergency' ? 'an emergency broadcast can be stopped by district staff only' : 'this broadcast covers more than your area');
+    // Past its end it has stopped playing by itself: what is left is waiting for receipts, then its final status.
+    if (broadcast.status === 'on_air' && broadcast.endsAt <= this.clock.now()) throw new ConflictException('broadcast has already ended; it is waiting for receipts');
+    const reason = `stopped by ${user.username}`;
+    const moved = await this.transactions.run(async (manager) => {
+      const stopped = await this.broadcasts.transition(manager, [id], ['on_air'], 'stopped', { reason });
+      return stopped.length ? stopped : this.broadcasts.transition(manager, [id], ['scheduled'], 'cancelled', { reason });
+    });
+    if (!moved.length) {
+      const now = (await this.broadcasts.get(id))!;
+      throw new ConflictException(`broadcast is already ${now.status}: only a scheduled or on-air broadcast can be stopped`);
+    }
+    this.notifier.withdraw(moved);
+    if (moved[0].status === 'cancelled') {
+      const kept = await this.broadcasts.startsStillScheduled([moved[0].startsAt]);
+      if (!kept.size) await this.jobs.dropDispatch([moved[0].startsAt]);
+    }
+    await this.audit.record({ action: 'broadcast.stop', resourceId: id, areaPath: broadcast.areaPath, details: { title: broadcast.title, from: broadcast.status, to: moved[0].status } });
+    return this.get(user, id);
   }
 
   /** After late receipts turned `missed` deliveries into `played`/`failed`: recomputes completed/partial/missed. */
@@ -134,4 +175,10 @@ export class BroadcastsService {
     notFoundUnless(!!broadcast && sees(userView(user), broadcast.areaPath), 'broadcast');
     return broadcast!;
   }
+}
+
+/** A broadcast of the caller's own subtree (an emergency from above covers more than it); commune operators never stop emergencies. */
+function mayStop(user: AuthUser, broadcast: BroadcastEntity): boolean {
+  if (user.role === 'commune_operator' && broadcast.priority === 'emergency') return false;
+  return inScope(user, broadcast.areaPath);
 }

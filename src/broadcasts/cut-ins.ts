@@ -4,10 +4,11 @@ import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
 import { WriteTransactions } from '../database/write-transactions.js';
+import { DeviceNotifier } from '../push/device-notifier.js';
 import type { SegmentEntity } from '../segments/segment.entity.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
-import { BroadcastsRepository } from './broadcasts.repository.js';
+import { BroadcastsRepository, type MovedBroadcast } from './broadcasts.repository.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { validityProblem } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
@@ -51,6 +52,7 @@ export class CutIns {
     private readonly jobs: BroadcastJobs,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notifier: DeviceNotifier,
   ) {}
 
   async cutIn(spec: CutInSpec): Promise<CutInOutcome> {
@@ -59,7 +61,7 @@ export class CutIns {
     const gapMs = spec.gapSec * 1000;
     const lengthMs = (repeat: number) => Math.round(repeat * passMs + (repeat - 1) * gapMs);
     const reason = `preempted by ${spec.label} (${spec.title})`;
-    const outcome = await this.transactions.run(async (manager): Promise<CutInOutcome & { scheduled?: Array<{ id: string; startsAt: Date }> }> => {
+    const outcome = await this.transactions.run(async (manager): Promise<CutInOutcome & { scheduled?: Array<{ id: string; startsAt: Date }>; withdrawn?: MovedBroadcast[] }> => {
       const targets = await this.targets.inArea(manager, spec.area.id);
       if (!targets.length) return { broadcast: null, reason: `${spec.area.name} has no speakers` };
       const now = this.clock.now();
@@ -89,10 +91,12 @@ export class CutIns {
       // Only a broadcast starting now cuts off what is on air; a later one cuts in at its turn on the receivers.
       const cutOff = onAir ? await this.broadcasts.transition(manager, lower.filter((b) => b.status === 'on_air').map((b) => b.id), ['on_air'], 'preempted', { reason, finalisedAt: now }) : [];
       await this.deliveryWriter.markMissed(manager, cutOff.map((b) => b.id), now, reason);
-      return { broadcast, targeted: onAir ? targets.length : 0, waitsFor: turn.after.map((b) => b.id), preempted: [...scheduled, ...cutOff].map((b) => b.id), scheduled };
+      return { broadcast, targeted: onAir ? targets.length : 0, waitsFor: turn.after.map((b) => b.id), preempted: [...scheduled, ...cutOff].map((b) => b.id), scheduled, withdrawn: [...scheduled, ...cutOff] };
     });
     if (!outcome.broadcast) return outcome;
-    const { broadcast, scheduled = [] } = outcome;
+    const { broadcast, scheduled = [], withdrawn = [] } = outcome;
+    this.notifier.announce([broadcast]);
+    this.notifier.withdraw(withdrawn);
     if (broadcast.status === 'scheduled') await this.jobs.dispatchAt([broadcast.startsAt]);
     else await this.jobs.finaliseAfter([broadcast.endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     const kept = await this.broadcasts.startsStillScheduled(scheduled.map((b) => b.startsAt));

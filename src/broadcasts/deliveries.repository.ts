@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { ReceiptStatus } from '../device/device.dto.js';
 import { RollupsRepository } from '../reports/rollups.repository.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
@@ -16,7 +17,7 @@ export interface DeliveryTarget {
 
 export interface Receipt {
   broadcastId: string;
-  status: 'played' | 'failed';
+  status: ReceiptStatus;
   startedAt: Date;
   finishedAt: Date | null;
   error: string | null;

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn } from '../database/columns.js';
 
-export const DELIVERY_STATUSES = ['pending', 'played', 'failed', 'missed'] as const;
+/** `interrupted`: played in part (the broadcast was stopped or cut off by a higher priority while playing). */
+export const DELIVERY_STATUSES = ['pending', 'played', 'interrupted', 'failed', 'missed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 @Entity('deliveries')

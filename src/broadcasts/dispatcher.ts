@@ -2,8 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { DeviceNotifier } from '../push/device-notifier.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
-import { BroadcastsRepository, type ClaimedBroadcast, type FillableBroadcast } from './broadcasts.repository.js';
+import { BroadcastsRepository, type ClaimedBroadcast, type FillableBroadcast, type MovedBroadcast } from './broadcasts.repository.js';
 import { DeliveriesRepository, type DeliveryTarget } from './deliveries.repository.js';
 import { airProblem, Playlists } from './playlist.js';
 import { chunked } from '../database/sql.js';
@@ -56,6 +57,7 @@ export class Dispatcher {
     private readonly jobs: BroadcastJobs,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notifier: DeviceNotifier,
   ) {}
 
   /**
@@ -75,14 +77,18 @@ export class Dispatcher {
           const problem = b.segmentIds.map((id) => airProblem(id, segments.get(id), b)).find((p) => p !== null);
           if (problem) skips.set(b.id, problem);
         }
-        await this.skip(manager, skips);
+        const withdrawn = await this.skip(manager, skips);
         const airing = claimed.filter((b) => !skips.has(b.id));
         const inline = airing.length <= INLINE_FILL;
         const filled = await this.fillIn(manager, inline ? airing : []);
-        return { claimed: claimed.length, airing, unfilled: inline ? [] : airing, skipped: skips.size + filled.speakerless.size, speakerless: filled.speakerless };
+        withdrawn.push(...filled.withdrawn);
+        return { claimed: claimed.length, airing, inline, unfilled: inline ? [] : airing, skipped: skips.size + filled.speakerless.size, speakerless: filled.speakerless, withdrawn };
       });
       unfilled.push(...batch.unfilled.map((b) => b.id));
       const airing = batch.airing.filter((b) => !batch.speakerless.has(b.id));
+      this.notifier.withdraw(batch.withdrawn);
+      // Announced once their deliveries exist: a receiver told of one can fetch its audio and report it.
+      if (batch.inline) this.notifier.announceIds(airing.map((b) => b.id));
       outcome.onAir += airing.length;
       outcome.skipped += batch.skipped;
       if (batch.claimed) {
@@ -121,28 +127,30 @@ export class Dispatcher {
     return speakerless;
   }
 
-  /** One transaction filling in the broadcasts `waiting` finds (and locks). */
+  /** One transaction filling in the broadcasts `waiting` finds (and locks); then their receivers are told. */
   private async fillTransaction(waiting: (manager: EntityManager) => Promise<FillableBroadcast[]>): Promise<{ waiting: number; speakerless: number }> {
     const batch = await this.transactions.run(async (manager) => {
       const found = await waiting(manager);
-      return { waiting: found.length, ...(await this.fillIn(manager, found)) };
+      return { found, ...(await this.fillIn(manager, found)) };
     });
-    if (batch.waiting) this.logger.log(`${batch.created} pending deliveries for ${batch.waiting - batch.speakerless.size} broadcast(s) on air`);
-    return { waiting: batch.waiting, speakerless: batch.speakerless.size };
+    if (batch.found.length) this.logger.log(`${batch.created} pending deliveries for ${batch.found.length - batch.speakerless.size} broadcast(s) on air`);
+    this.notifier.withdraw(batch.withdrawn);
+    this.notifier.announceIds(batch.found.filter((b) => !batch.speakerless.has(b.id)).map((b) => b.id));
+    return { waiting: batch.found.length, speakerless: batch.speakerless.size };
   }
 
   /**
    * Every speaker that is (still) the broadcast's target gets a pending delivery; a broadcast without
    * any is skipped. Answers the deliveries created and the speakerless broadcasts.
    */
-  private async fillIn(manager: EntityManager, broadcasts: FillableBroadcast[]): Promise<{ created: number; speakerless: Set<string> }> {
-    if (!broadcasts.length) return { created: 0, speakerless: new Set() };
+  private async fillIn(manager: EntityManager, broadcasts: FillableBroadcast[]): Promise<{ created: number; speakerless: Set<string>; withdrawn: MovedBroadcast[] }> {
+    if (!broadcasts.length) return { created: 0, speakerless: new Set(), withdrawn: [] };
     const targets = await this.targets.resolve(manager, broadcasts);
     const speakerless = new Set(broadcasts.filter((b) => !targets.get(b.id)!.length).map((b) => b.id));
-    await this.skip(manager, new Map([...speakerless].map((id) => [id, 'no speakers to play on'])));
+    const withdrawn = await this.skip(manager, new Map([...speakerless].map((id) => [id, 'no speakers to play on'])));
     const airing = broadcasts.filter((b) => !speakerless.has(b.id));
     const created = await this.deliveries.createPendingMany(manager, airing.map((b) => ({ broadcastId: b.id, targets: targets.get(b.id) as DeliveryTarget[] })), this.clock.now());
-    return { created, speakerless };
+    return { created, speakerless, withdrawn };
   }
 
   /**
@@ -169,15 +177,17 @@ export class Dispatcher {
     }
   }
 
-  /** On-air broadcasts that cannot air after all: back off air, with the reason. */
-  private async skip(manager: EntityManager, skips: Map<string, string>): Promise<void> {
+  /** On-air broadcasts that cannot air after all: back off air, with the reason; answers them, for their receivers to be told. */
+  private async skip(manager: EntityManager, skips: Map<string, string>): Promise<MovedBroadcast[]> {
     const byReason = new Map<string, string[]>();
     for (const [id, reason] of skips) {
       const ids = byReason.get(reason);
       if (ids) ids.push(id);
       else byReason.set(reason, [id]);
     }
-    for (const [reason, ids] of byReason) await this.broadcasts.transition(manager, ids, ['on_air'], 'skipped', { reason, onAirAt: null });
+    const skipped: MovedBroadcast[] = [];
+    for (const [reason, ids] of byReason) skipped.push(...(await this.broadcasts.transition(manager, ids, ['on_air'], 'skipped', { reason, onAirAt: null })));
+    return skipped;
   }
 
   /** Redis is only a timer: if this fails, the tick's reconciliation queues the job again. */

@@ -118,6 +118,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 14)
   LOA_DEVICE_LOOKAHEAD_HOURS = 24;
 
+  /** Seconds between the comment lines that keep each receiver's event stream (and its presence) alive. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(30)
+  LOA_PUSH_HEARTBEAT_SEC = 25;
+
+  /** Bytes an event stream may hold unsent for a slow receiver before it is dropped (the receiver reconnects and re-reads its queue). */
+  @Transform(toInt) @IsInt() @Min(1024)
+  LOA_PUSH_MAX_BUFFER_BYTES = 65_536;
+
   /**
    * Peers trusted to tell the client's address (X-Forwarded-For): the load balancer's. Login limits
    * count per client address, so only the balancer may set it. Names (loopback, linklocal,

@@ -5,7 +5,8 @@ import { PRIORITIES, type Priority } from '../schedules/schedule.entity.js';
 /** More receipts than this in one request answer 413: the receiver should split its backlog. */
 export const MAX_RECEIPTS_PER_BATCH = 500;
 
-export const RECEIPT_STATUSES = ['played', 'failed'] as const;
+/** `interrupted`: played in part, cut off by a stop or a higher-priority broadcast. */
+export const RECEIPT_STATUSES = ['played', 'interrupted', 'failed'] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
 /** A receipt as the receiver sends it; times are ISO-8601 with an offset. */

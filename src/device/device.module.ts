@@ -8,10 +8,12 @@ import { DeviceService } from './device.service.js';
 import { ReceiptsService } from './receipts.service.js';
 import { SeenSpeakers } from './seen-speakers.js';
 import { CommuneSchedules } from './commune-schedules.js';
+import { EventStreams } from './event-streams.js';
+import { DeviceStatuses } from './device-statuses.js';
 
 @Module({
   imports: [BroadcastsModule, SpeakersModule, StorageModule],
   controllers: [DeviceController],
-  providers: [DeviceRepository, DeviceService, ReceiptsService, SeenSpeakers, CommuneSchedules],
+  providers: [DeviceRepository, DeviceService, ReceiptsService, SeenSpeakers, CommuneSchedules, EventStreams, DeviceStatuses],
 })
 export class DeviceModule {}

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { DeliveryEntity } from '../broadcasts/delivery.entity.js';
 import { placeholder, tableOf } from '../database/sql.js';
-import { SegmentEntity } from '../segments/segment.entity.js';
-
-/** What a receiver needs of a broadcast: when, how, what to play, and for whom. */
-export type QueueBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'endsAt' | 'priority' | 'repeat' | 'gapSec' | 'segmentIds' | 'segmentDurations' | 'speakerIds'>;
-
-export type Rendition = { id: string; renditionSha256: string | null; durationSec: number | null };
+import type { QueueBroadcast } from '../push/queue-items.js';
 
 const QUEUE_COLUMNS = ['id', 'startsAt', 'endsAt', 'priority', 'repeat', 'gapSec', 'segmentIds', 'segmentDurations', 'speakerIds'];
 
@@ -35,15 +29,16 @@ export class DeviceRepository {
   private pendingSql?: string;
   private readonly scheduledSql = new Map<number, string>();
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(SegmentEntity) private readonly segments: Repository<SegmentEntity>,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
-  /** Broadcasts on air with this speaker's delivery still pending (index deliveries(speakerId, status)). */
+  /**
+   * Broadcasts on air with this speaker's delivery still pending (index deliveries(speakerId, status)).
+   * A stopped broadcast keeps its pending deliveries until finalisation (for the receipts of what was
+   * played before the stop) but is no longer to be played.
+   */
   async pendingBroadcasts(speakerId: string): Promise<QueueBroadcast[]> {
     this.pendingSql ??= `SELECT ${this.columns()} FROM ${this.table(BroadcastEntity)} b INNER JOIN ${this.table(DeliveryEntity)} d ON d.${this.q('broadcastId')} = b.${this.q('id')} ` +
-      `WHERE d.${this.q('speakerId')} = ${this.param(1)} AND d.${this.q('status')} = 'pending'`;
+      `WHERE d.${this.q('speakerId')} = ${this.param(1)} AND d.${this.q('status')} = 'pending' AND b.${this.q('status')} = 'on_air'`;
     return this.queueRows(this.pendingSql, [speakerId]);
   }
 
@@ -62,11 +57,6 @@ export class DeviceRepository {
       this.scheduledSql.set(areaPaths.length, sql);
     }
     return this.queueRows(sql, [...areaPaths, until.getTime(), now.getTime()]);
-  }
-
-  /** What a receiver needs to fetch and check each segment's broadcast rendition. */
-  renditions(segmentIds: string[]): Promise<Rendition[]> {
-    return this.segments.find({ select: { id: true, renditionSha256: true, durationSec: true }, where: { id: In(segmentIds) } });
   }
 
   private async queueRows(sql: string, params: unknown[]): Promise<QueueBroadcast[]> {

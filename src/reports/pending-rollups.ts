@@ -4,7 +4,9 @@ import type { BucketRange } from './time-cover.js';
 
 const inRange = (row: { grain: string; bucket: number }, range: BucketRange) => row.grain === range.grain && row.bucket >= range.from && row.bucket < range.to;
 const under = (path: string, prefix: string | null) => prefix === null || path.startsWith(prefix);
-const keyed = (key: string, c: DeliveryCounters): KeyedCounters => ({ key, broadcasts: c.broadcasts, targeted: c.targeted, pending: c.pending, played: c.played, failed: c.failed, missed: c.missed, airtimeMs: c.airtimeMs });
+const keyed = (key: string, c: DeliveryCounters): KeyedCounters => ({
+  key, broadcasts: c.broadcasts, targeted: c.targeted, pending: c.pending, played: c.played, interrupted: c.interrupted, failed: c.failed, missed: c.missed, airtimeMs: c.airtimeMs,
+});
 
 /**
  * The journal's transitions as rollup rows held in memory, answering the same questions as the stored
@@ -25,7 +27,7 @@ export class PendingRollups {
     return this.rows.segments
       .filter((r) => areaIds.includes(r.areaId) && inRange(r, range))
       .map((r) => (by === 'segment' ? keyed(r.segmentId, r) : keyed(r.topic, {
-        broadcasts: r.topicBroadcasts, targeted: r.topicTargeted, pending: r.topicPending, played: r.topicPlayed, failed: r.topicFailed, missed: r.topicMissed, airtimeMs: r.airtimeMs,
+        broadcasts: r.topicBroadcasts, targeted: r.topicTargeted, pending: r.topicPending, played: r.topicPlayed, interrupted: r.topicInterrupted, failed: r.topicFailed, missed: r.topicMissed, airtimeMs: r.airtimeMs,
       })));
   }
 

@@ -18,10 +18,10 @@ describe('report CSV', () => {
   });
 
   it('starts with a BOM and a header row, one CRLF line per item, speaker columns only for speakers', () => {
-    const item = { key: 'c1', label: 'Xã Tả Van (VN-LC-TV)', broadcasts: 2, targeted: 6, played: 4, failed: 1, missed: 1, pending: 0, airtimeSec: 1200.5 };
-    expect([...csvLines('commune', [item])].join('')).toBe('\uFEFFkey,label,broadcasts,targeted,played,failed,missed,pending,airtimeSec\r\nc1,Xã Tả Van (VN-LC-TV),2,6,4,1,1,0,1200.5\r\n');
+    const item = { key: 'c1', label: 'Xã Tả Van (VN-LC-TV)', broadcasts: 2, targeted: 6, played: 4, interrupted: 1, failed: 1, missed: 0, pending: 0, airtimeSec: 1200.5 };
+    expect([...csvLines('commune', [item])].join('')).toBe('\uFEFFkey,label,broadcasts,targeted,played,interrupted,failed,missed,pending,airtimeSec\r\nc1,Xã Tả Van (VN-LC-TV),2,6,4,1,1,0,0,1200.5\r\n');
     const speaker = { ...item, playedRatio: 0.6667, lastSeenAt: null };
-    expect([...csvLines('speaker', [speaker])][0]).toBe('\uFEFFkey,label,broadcasts,targeted,played,failed,missed,pending,airtimeSec,playedRatio,lastSeenAt\r\n');
-    expect([...csvLines('speaker', [speaker])][1]).toBe('c1,Xã Tả Van (VN-LC-TV),2,6,4,1,1,0,1200.5,0.6667,\r\n');
+    expect([...csvLines('speaker', [speaker])][0]).toBe('\uFEFFkey,label,broadcasts,targeted,played,interrupted,failed,missed,pending,airtimeSec,playedRatio,lastSeenAt\r\n');
+    expect([...csvLines('speaker', [speaker])][1]).toBe('c1,Xã Tả Van (VN-LC-TV),2,6,4,1,1,0,0,1200.5,0.6667,\r\n');
   });
 });

@@ -1,6 +1,6 @@
 import type { DeliveryReportItem, ReportGroup } from './report.dto.js';
 
-const COLUMNS = ['key', 'label', 'broadcasts', 'targeted', 'played', 'failed', 'missed', 'pending', 'airtimeSec'] as const;
+const COLUMNS = ['key', 'label', 'broadcasts', 'targeted', 'played', 'interrupted', 'failed', 'missed', 'pending', 'airtimeSec'] as const;
 const SPEAKER_COLUMNS = ['playedRatio', 'lastSeenAt'] as const;
 
 /**

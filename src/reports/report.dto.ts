@@ -44,6 +44,8 @@ export class DeliveryReportItem {
   targeted: number;
   @ApiProperty({ type: 'integer' })
   played: number;
+  @ApiProperty({ type: 'integer', description: 'played in part: the broadcast was stopped, or cut off by a higher priority, while playing' })
+  interrupted: number;
   @ApiProperty({ type: 'integer' })
   failed: number;
   @ApiProperty({ type: 'integer' })

@@ -41,7 +41,7 @@ function sums(query: SelectQueryBuilder<ObjectLiteral>, columns: Partial<Record<
 function counters(row: Record<string, unknown>): KeyedCounters {
   return {
     key: String(row.key), broadcasts: Number(row.broadcasts), targeted: Number(row.targeted), pending: Number(row.pending), played: Number(row.played),
-    failed: Number(row.failed), missed: Number(row.missed), airtimeMs: Number(row.airtimeMs),
+    interrupted: Number(row.interrupted), failed: Number(row.failed), missed: Number(row.missed), airtimeMs: Number(row.airtimeMs),
   };
 }
 
@@ -94,7 +94,7 @@ export class ReportsRepository {
   /** Per segment, or per topic (a delivery once per topic), summed over the given areas' rows. */
   async segments(areaIds: string[], range: BucketRange, by: 'segment' | 'topic'): Promise<KeyedCounters[]> {
     const base = this.db.getRepository(SegmentRollupEntity).createQueryBuilder('r').select(by === 'segment' ? 'r.segmentId' : 'r.topic', 'key');
-    const query = by === 'segment' ? sums(base) : sums(base, { broadcasts: 'topicBroadcasts', targeted: 'topicTargeted', pending: 'topicPending', played: 'topicPlayed', failed: 'topicFailed', missed: 'topicMissed' });
+    const query = by === 'segment' ? sums(base) : sums(base, { broadcasts: 'topicBroadcasts', targeted: 'topicTargeted', pending: 'topicPending', played: 'topicPlayed', interrupted: 'topicInterrupted', failed: 'topicFailed', missed: 'topicMissed' });
     query.where('r.areaId IN (:...areaIds)', { areaIds })
       .andWhere('r.grain = :grain AND r.bucket >= :from AND r.bucket < :to', range)
       .groupBy(by === 'segment' ? 'r.segmentId' : 'r.topic');
@@ -114,7 +114,7 @@ export class ReportsRepository {
     const params: unknown[] = [];
     const param = (value: unknown) => (params.push(value), placeholder(manager, params.length));
     const communes = `SELECT "id" FROM ${tableOf(manager, AreaEntity)} WHERE "kind" = 'commune'${pathPrefix ? ` AND "path" LIKE ${param(`${pathPrefix}%`)}` : ''}`;
-    const status = ['targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'];
+    const status = ['targeted', 'pending', 'played', 'interrupted', 'failed', 'missed', 'airtimeMs'];
     const branches = ranges.map((range) =>
       `SELECT "speakerId", ${status.map((c) => `"${c}"`).join(', ')} FROM ${tableOf(manager, SpeakerRollupEntity)}
        WHERE "communeId" IN (SELECT "id" FROM "scope") AND "grain" = ${param(range.grain)} AND "bucket" >= ${param(range.from)} AND "bucket" < ${param(range.to)}`);
@@ -125,8 +125,9 @@ export class ReportsRepository {
        SELECT "totals".*, "s"."name", "s"."lastSeenAt" FROM "totals" LEFT JOIN ${tableOf(manager, SpeakerEntity)} "s" ON "s"."id" = "totals"."speakerId"`,
       params,
     );
-    return rows.map(([key, targeted, pending, played, failed, missed, airtimeMs, name, lastSeenAt]) => ({
-      key: key as string, broadcasts: Number(targeted), targeted: Number(targeted), pending: Number(pending), played: Number(played), failed: Number(failed), missed: Number(missed), airtimeMs: Number(airtimeMs),
+    return rows.map(([key, targeted, pending, played, interrupted, failed, missed, airtimeMs, name, lastSeenAt]) => ({
+      key: key as string, broadcasts: Number(targeted), targeted: Number(targeted), pending: Number(pending), played: Number(played), interrupted: Number(interrupted),
+      failed: Number(failed), missed: Number(missed), airtimeMs: Number(airtimeMs),
       ...speakerLabel(name, lastSeenAt),
     }));
   }
@@ -151,7 +152,7 @@ export class ReportsRepository {
       .addSelect(`SUM(${played})`, 'airtimeMs')
       .where('b.startsAt >= :from AND b.startsAt < :to', window)
       .groupBy('d.speakerId');
-    for (const status of ['pending', 'played', 'failed', 'missed']) query.addSelect(`SUM(CASE WHEN d.status = '${status}' THEN 1 ELSE 0 END)`, status);
+    for (const status of ['pending', 'played', 'interrupted', 'failed', 'missed']) query.addSelect(`SUM(CASE WHEN d.status = '${status}' THEN 1 ELSE 0 END)`, status);
     if (pathPrefix) query.andWhere((q) => `d.communeId IN ${communesUnder(q, pathPrefix)}`);
     return (await query.getRawMany()).map(counters);
   }

@@ -150,7 +150,7 @@ export class ReportsService {
   private async items(groupBy: ReportGroup, groups: Array<[string, DeliveryCounters]>): Promise<DeliveryReportItem[]> {
     const keys = () => groups.map(([key]) => key);
     const item = ([key, c]: [string, DeliveryCounters], label: string, receiver?: Pick<DeliveryReportItem, 'playedRatio' | 'lastSeenAt'>): DeliveryReportItem => ({
-      key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000, ...receiver,
+      key, label, broadcasts: c.broadcasts, targeted: c.targeted, played: c.played, interrupted: c.interrupted, failed: c.failed, missed: c.missed, pending: c.pending, airtimeSec: c.airtimeMs / 1000, ...receiver,
     });
     const byLabel = (a: DeliveryReportItem, b: DeliveryReportItem) => VIETNAMESE.compare(a.label, b.label) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
     switch (groupBy) {

@@ -8,12 +8,13 @@ export interface DeliveryCounters {
   targeted: number;
   pending: number;
   played: number;
+  interrupted: number;
   failed: number;
   missed: number;
   airtimeMs: number;
 }
-export const COUNTER_NAMES = ['broadcasts', 'targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'] as const satisfies ReadonlyArray<keyof DeliveryCounters>;
-export const zeroCounters = (): DeliveryCounters => ({ broadcasts: 0, targeted: 0, pending: 0, played: 0, failed: 0, missed: 0, airtimeMs: 0 });
+export const COUNTER_NAMES = ['broadcasts', 'targeted', 'pending', 'played', 'interrupted', 'failed', 'missed', 'airtimeMs'] as const satisfies ReadonlyArray<keyof DeliveryCounters>;
+export const zeroCounters = (): DeliveryCounters => ({ broadcasts: 0, targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0, airtimeMs: 0 });
 
 /** One distinct segment of a broadcast's playlist, as it was when the broadcast aired. */
 export interface PlaylistSegment {
@@ -85,6 +86,7 @@ export interface SegmentRollupRow extends DeliveryCounters {
   topicTargeted: number;
   topicPending: number;
   topicPlayed: number;
+  topicInterrupted: number;
   topicFailed: number;
   topicMissed: number;
 }
@@ -113,7 +115,7 @@ export const AREA_GRAINS: readonly Grain[] = ['m', 'd', 'q'];
 export const SPEAKER_GRAINS: readonly Grain[] = ['y', 'h', 't', 'm', 'd'];
 
 type StatusCounts = Omit<DeliveryCounters, 'broadcasts' | 'airtimeMs'>;
-const STATUS_FIELD: Record<DeliveryStatus, keyof StatusCounts> = { pending: 'pending', played: 'played', failed: 'failed', missed: 'missed' };
+const STATUS_FIELD: Record<DeliveryStatus, keyof StatusCounts> = { pending: 'pending', played: 'played', interrupted: 'interrupted', failed: 'failed', missed: 'missed' };
 
 function addTransition(counts: StatusCounts, transition: DeliveryTransition): void {
   if (transition.from === null) counts.targeted += 1;
@@ -121,7 +123,7 @@ function addTransition(counts: StatusCounts, transition: DeliveryTransition): vo
   counts[STATUS_FIELD[transition.to]] += 1;
 }
 
-const noCounts = (): StatusCounts => ({ targeted: 0, pending: 0, played: 0, failed: 0, missed: 0 });
+const noCounts = (): StatusCounts => ({ targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0 });
 
 export interface RollupInput {
   transitions: DeliveryTransition[];
@@ -185,10 +187,11 @@ export function rollupRows(input: RollupInput): RollupRows {
     for (const [grain, bucket] of bucketsOf(broadcast.startsAt, SPEAKER_GRAINS)) {
       const key = `${communeId}\n${grain}\n${bucket}\n${speakerId}`;
       let row = speakers.get(key);
-      if (!row) speakers.set(key, (row = { communeId, grain, bucket, speakerId, areaPath: communePath(input, communeId), targeted: 0, pending: 0, played: 0, failed: 0, missed: 0, airtimeMs: 0 }));
+      if (!row) speakers.set(key, (row = { communeId, grain, bucket, speakerId, areaPath: communePath(input, communeId), targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0, airtimeMs: 0 }));
       row.targeted += counts.targeted;
       row.pending += counts.pending;
       row.played += counts.played;
+      row.interrupted += counts.interrupted;
       row.failed += counts.failed;
       row.missed += counts.missed;
       row.airtimeMs += counts.played * broadcast.airtimeMs;
@@ -214,6 +217,7 @@ function addCounts(row: DeliveryCounters, counts: StatusCounts, broadcasts: numb
   row.targeted += counts.targeted;
   row.pending += counts.pending;
   row.played += counts.played;
+  row.interrupted += counts.interrupted;
   row.failed += counts.failed;
   row.missed += counts.missed;
   row.airtimeMs += counts.played * airtimePerPlay;
@@ -224,6 +228,7 @@ function addTopicCounts(row: SegmentRollupRow, counts: StatusCounts, broadcasts:
   row.topicTargeted += counts.targeted;
   row.topicPending += counts.pending;
   row.topicPlayed += counts.played;
+  row.topicInterrupted += counts.interrupted;
   row.topicFailed += counts.failed;
   row.topicMissed += counts.missed;
 }
@@ -231,6 +236,6 @@ function addTopicCounts(row: SegmentRollupRow, counts: StatusCounts, broadcasts:
 function emptySegmentRow(areaId: string, grain: Grain, bucket: number, segment: PlaylistSegment): SegmentRollupRow {
   return {
     areaId, grain, bucket, segmentId: segment.segmentId, topic: segment.topic, ...zeroCounters(),
-    topicBroadcasts: 0, topicTargeted: 0, topicPending: 0, topicPlayed: 0, topicFailed: 0, topicMissed: 0,
+    topicBroadcasts: 0, topicTargeted: 0, topicPending: 0, topicPlayed: 0, topicInterrupted: 0, topicFailed: 0, topicMissed: 0,
   };
 }

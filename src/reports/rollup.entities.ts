@@ -19,6 +19,7 @@ abstract class DeliveryCounters {
   @CountColumn() targeted: number;
   @CountColumn() pending: number;
   @CountColumn() played: number;
+  @CountColumn() interrupted: number;
   @CountColumn() failed: number;
   @CountColumn() missed: number;
   @CountColumn() airtimeMs: number;
@@ -47,6 +48,7 @@ export class SegmentRollupEntity extends DeliveryCounters {
   @CountColumn() topicTargeted: number;
   @CountColumn() topicPending: number;
   @CountColumn() topicPlayed: number;
+  @CountColumn() topicInterrupted: number;
   @CountColumn() topicFailed: number;
   @CountColumn() topicMissed: number;
 }

@@ -8,11 +8,11 @@ import { firstDeliveryAreas, rollupRows, type AreaRollupRow, type RollupRows, ty
 import { appendJournal } from './journal-append.js';
 import { upsertIncrements, type IncrementUpsert } from './sql.js';
 
-const STATUS = ['targeted', 'pending', 'played', 'failed', 'missed', 'airtimeMs'] as const;
+const STATUS = ['targeted', 'pending', 'played', 'interrupted', 'failed', 'missed', 'airtimeMs'] as const;
 const AREA_UPSERT: IncrementUpsert<AreaRollupRow> = { entity: AreaRollupEntity, keys: ['areaId', 'grain', 'bucket'], fixed: ['areaPath'], counters: ['broadcasts', ...STATUS] };
 const SEGMENT_UPSERT: IncrementUpsert<SegmentRollupRow> = {
   entity: SegmentRollupEntity, keys: ['areaId', 'grain', 'bucket', 'segmentId'], fixed: ['topic'],
-  counters: ['broadcasts', ...STATUS, 'topicBroadcasts', 'topicTargeted', 'topicPending', 'topicPlayed', 'topicFailed', 'topicMissed'],
+  counters: ['broadcasts', ...STATUS, 'topicBroadcasts', 'topicTargeted', 'topicPending', 'topicPlayed', 'topicInterrupted', 'topicFailed', 'topicMissed'],
 };
 const SPEAKER_UPSERT: IncrementUpsert<SpeakerRollupRow> = { entity: SpeakerRollupEntity, keys: ['communeId', 'grain', 'bucket', 'speakerId'], fixed: ['areaPath'], counters: STATUS };
 const STATE_UPSERT: IncrementUpsert<RollupStateEntity> = { entity: RollupStateEntity, keys: ['id'], fixed: [], counters: ['generation'] };

@@ -4,7 +4,7 @@ import { AreasRepository } from '../areas/areas.repository.js';
 import { coveringPaths } from '../auth/scope.js';
 import { BroadcastJobs } from '../broadcasts/broadcast-jobs.js';
 import type { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
-import { BroadcastsRepository } from '../broadcasts/broadcasts.repository.js';
+import { BroadcastsRepository, type MovedBroadcast } from '../broadcasts/broadcasts.repository.js';
 import { planPreemption, type Span } from '../broadcasts/overlap.js';
 import { Playlists } from '../broadcasts/playlist.js';
 import { chunked } from '../database/sql.js';
@@ -12,20 +12,29 @@ import { WriteTransactions } from '../database/write-transactions.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
+import { DeviceNotifier } from '../push/device-notifier.js';
 import { LiveAround } from './live-around.js';
 import type { ScheduleEntity } from './schedule.entity.js';
 import { SchedulesRepository } from './schedules.repository.js';
 import { broadcastLengthSec, occurrences, occurrenceStarts } from './timing.js';
 
-/** What a transaction did to broadcasts, for the queue to follow once it has committed. */
+/** What a transaction did to broadcasts, for the queue and the receivers to follow once it has committed. */
 export interface BroadcastChanges {
   /** Start instants of broadcasts now scheduled: each needs its dispatch job. */
   scheduled: Date[];
   /** Start instants of broadcasts no longer scheduled (cancelled, preempted): their job may go. */
   unscheduled: Date[];
+  /** Broadcasts now scheduled, to announce to their receivers. */
+  announced: BroadcastEntity[];
+  /** Broadcasts no longer scheduled, to withdraw from their receivers. */
+  withdrawn: MovedBroadcast[];
 }
 
-export const noChanges = (): BroadcastChanges => ({ scheduled: [], unscheduled: [] });
+export const noChanges = (): BroadcastChanges => ({ scheduled: [], unscheduled: [], announced: [], withdrawn: [] });
+
+export function mergeChanges(a: BroadcastChanges, b: BroadcastChanges): BroadcastChanges {
+  return { scheduled: [...a.scheduled, ...b.scheduled], unscheduled: [...a.unscheduled, ...b.unscheduled], announced: [...a.announced, ...b.announced], withdrawn: [...a.withdrawn, ...b.withdrawn] };
+}
 
 const SCAN_PAGE = 1000;
 /**
@@ -55,6 +64,7 @@ export class Materialiser {
     private readonly jobs: BroadcastJobs,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notifier: DeviceNotifier,
   ) {}
 
   horizon(now: Date): Date {
@@ -157,8 +167,11 @@ export class Materialiser {
       for (const { id, reason } of overridden) {
         const moved = await this.broadcasts.transition(manager, [id], ['scheduled'], 'preempted', { reason });
         changes.unscheduled.push(...moved.map((m) => m.startsAt));
+        changes.withdrawn.push(...moved);
       }
-      changes.scheduled.push(...rows.filter((r) => r.status === 'scheduled').map((r) => r.startsAt));
+      const scheduled = rows.filter((r) => r.status === 'scheduled');
+      changes.scheduled.push(...scheduled.map((r) => r.startsAt));
+      changes.announced.push(...scheduled);
     }
     await this.schedules.materialisedUntil(manager, schedules.map((s) => s.id), until);
     return { changes, materialised: planned.length };
@@ -171,7 +184,7 @@ export class Materialiser {
   async cancelFutureIn(manager: EntityManager, schedule: ScheduleEntity, reason: string): Promise<BroadcastChanges> {
     const now = this.clock.now();
     const cancelled = await this.broadcasts.cancelFuture(manager, schedule.id, now, reason);
-    const changes: BroadcastChanges = { scheduled: [], unscheduled: cancelled.map((c) => c.startsAt) };
+    const changes: BroadcastChanges = { ...noChanges(), unscheduled: cancelled.map((c) => c.startsAt), withdrawn: cancelled };
     if (!cancelled.length) return changes;
     const communePath = (await this.areas.pathOf(schedule.communeId))!;
     const from = new Date(Math.min(...cancelled.map((c) => c.startsAt.getTime())));
@@ -180,13 +193,20 @@ export class Materialiser {
     if (!candidates.length) return changes;
     const live = await this.liveAround(manager, [communePath], candidates);
     const revived = candidates.filter((c) => !planPreemption([c], c.priority, c.speakerIds ?? 'all', live.around(communePath, [c], null)).preemptedBy[0]);
-    const moved = await this.broadcasts.transition(manager, revived.map((c) => c.id), ['preempted'], 'scheduled', { reason: null });
-    changes.scheduled.push(...moved.map((m) => m.startsAt));
+    const moved = new Set((await this.broadcasts.transition(manager, revived.map((c) => c.id), ['preempted'], 'scheduled', { reason: null })).map((m) => m.id));
+    const airing = revived.filter((c) => moved.has(c.id)).map((c): BroadcastEntity => ({ ...c, status: 'scheduled', reason: null }));
+    changes.scheduled.push(...airing.map((b) => b.startsAt));
+    changes.announced.push(...airing);
     return changes;
   }
 
-  /** After commit: the queue follows the database. A failure here is repaired by the next tick's reconciliation. */
+  /**
+   * After commit: receivers are told, and the queue follows the database (a failure there is repaired
+   * by the next tick's reconciliation).
+   */
   async follow(changes: BroadcastChanges): Promise<void> {
+    this.notifier.announce(changes.announced);
+    this.notifier.withdraw(changes.withdrawn);
     try {
       await this.jobs.dispatchAt(changes.scheduled);
       if (!changes.unscheduled.length) return;

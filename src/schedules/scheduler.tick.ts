@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { schedule, type ScheduledTask } from 'node-cron';
 import { Reconciler } from '../broadcasts/reconciler.js';
+import { LookaheadAnnouncer } from '../push/lookahead-announcer.js';
 import { Materialiser } from './materialiser.js';
 
 /**
- * Worker role only: every minute, and once at start-up, extend every schedule to the horizon and
- * rebuild the broadcast queue from the database. Overlapping ticks are skipped, not queued.
+ * Worker role only: every minute, and once at start-up, extend every schedule to the horizon,
+ * rebuild the broadcast queue from the database, and tell receivers of broadcasts entering their lookahead. Overlapping ticks are skipped, not queued.
  */
 @Injectable()
 export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -13,7 +14,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
   private task: ScheduledTask | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly materialiser: Materialiser, private readonly reconciler: Reconciler) {}
+  constructor(private readonly materialiser: Materialiser, private readonly reconciler: Reconciler, private readonly lookahead: LookaheadAnnouncer) {}
 
   onApplicationBootstrap(): void {
     this.task = schedule('* * * * *', () => this.tick(), { name: 'loa-scheduler-tick', noOverlap: true });
@@ -36,6 +37,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
       const extended = await this.materialiser.extendAll();
       if (extended) this.logger.log(`materialised new broadcasts for ${extended} schedule(s)`);
       await this.reconciler.reconcile();
+      await this.lookahead.announce();
     } catch (error) {
       this.logger.error(`scheduler tick failed: ${(error as Error).message}`, (error as Error).stack);
     }

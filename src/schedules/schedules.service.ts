@@ -14,7 +14,7 @@ import { newId } from '../common/ids.js';
 import { iso } from '../common/iso.js';
 import type { Page } from '../common/pagination.js';
 import { firstClash } from './conflicts.js';
-import { Materialiser, type BroadcastChanges } from './materialiser.js';
+import { Materialiser, mergeChanges } from './materialiser.js';
 import { CreateScheduleDto, ListSchedulesQuery, OccurrencesQuery, ScheduleDto, UpdateScheduleDto, type OccurrencesDto } from './schedule.dto.js';
 import type { ScheduleEntity } from './schedule.entity.js';
 import { CONFLICT_WINDOW_MS, ScheduleRules } from './schedule-rules.js';
@@ -102,7 +102,7 @@ export class SchedulesService {
       await this.assertNoClash(manager, next, lengthSec, commune);
       const cancelling = await this.materialiser.cancelFutureIn(manager, current, 'schedule edited');
       await this.schedules.update(manager, id, { ...definedFields(dto), at: next.at, timezone: next.timezone, updatedAt: now, materialisedUntil: null });
-      return { changes: merge(cancelling, await this.materialiser.materialiseIn(manager, [next])), cancelled: cancelling.unscheduled.length };
+      return { changes: mergeChanges(cancelling, await this.materialiser.materialiseIn(manager, [next])), cancelled: cancelling.unscheduled.length };
     });
     await this.materialiser.follow(changes);
     await this.audit.record({ action: 'schedule.update', resourceId: id, details: { changes: definedFields(dto), cancelled } });
@@ -178,8 +178,4 @@ export class SchedulesService {
 function definedFields(dto: UpdateScheduleDto): Partial<ScheduleEntity> {
   const { at: _at, ...rest } = dto;
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Partial<ScheduleEntity>;
-}
-
-function merge(a: BroadcastChanges, b: BroadcastChanges): BroadcastChanges {
-  return { scheduled: [...a.scheduled, ...b.scheduled], unscheduled: [...a.unscheduled, ...b.unscheduled] };
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn } from '../database/columns.js';
+import type { DeviceStatusReport } from '../device/device-status.dto.js';
 
 @Entity('speakers')
 export class SpeakerEntity {
@@ -24,6 +25,25 @@ export class SpeakerEntity {
   @InstantColumn({ nullable: true })
   lastSeenAt: Date | null;
 
+  /** The last status its receiver reported (POST /device/status), as sent. */
+  @Column({ type: 'simple-json', nullable: true })
+  status: DeviceStatusReport | null;
+
+  @InstantColumn({ nullable: true })
+  statusReportedAt: Date | null;
+
+  /** status.version, queryable: the console marks receivers older than the newest reported. */
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  agentVersion: string | null;
+
+  /** status.playing.broadcastId, queryable: a broadcast's live progress counts the receivers playing it. */
+  @Index('ix_speakers_playingBroadcastId')
+  @IdColumn({ nullable: true })
+  playingBroadcastId: string | null;
+
   @InstantColumn()
   createdAt: Date;
 }
+
+/** A speaker whose receiver has not reported yet. */
+export const NO_STATUS: Pick<SpeakerEntity, 'status' | 'statusReportedAt' | 'agentVersion' | 'playingBroadcastId'> = { status: null, statusReportedAt: null, agentVersion: null, playingBroadcastId: null };

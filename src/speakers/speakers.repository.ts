@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { chunked } from '../database/sql.js';
+import type { DeviceStatusReport } from '../device/device-status.dto.js';
 import { SpeakerEntity } from './speaker.entity.js';
 
 const MARK_SEEN_CHUNK = 500;
@@ -57,6 +58,42 @@ export class SpeakersRepository {
         .setParameters(times)
         .execute();
     }
+  }
+
+  /** Each speaker's latest receiver status, in one statement per 500. */
+  async recordStatuses(reports: Array<{ id: string; status: DeviceStatusReport; at: Date }>): Promise<void> {
+    for (let start = 0; start < reports.length; start += MARK_SEEN_CHUNK) {
+      const chunk = reports.slice(start, start + MARK_SEEN_CHUNK);
+      const values: Record<string, string | number | null> = {};
+      const cases = (column: string, value: (r: (typeof chunk)[number]) => string | number | null, cast = '') =>
+        `CASE "id" ${chunk.map((r, i) => ((values[`${column}${i}`] = value(r)), `WHEN :id${i} THEN ${cast ? `CAST(:${column}${i} AS ${cast})` : `:${column}${i}`}`)).join(' ')} END`;
+      chunk.forEach((r, i) => (values[`id${i}`] = r.id));
+      // Built before the query: TypeORM reads the parameters when they are set, the SET functions later.
+      const status = cases('status', (r) => JSON.stringify(r.status));
+      const reportedAt = cases('reportedAt', (r) => r.at.getTime(), 'bigint');
+      const version = cases('version', (r) => r.status.version);
+      const playing = cases('playing', (r) => r.status.playing?.broadcastId ?? null, 'varchar');
+      await this.speakers
+        .createQueryBuilder()
+        .update()
+        .set({ status: () => status, statusReportedAt: () => reportedAt, agentVersion: () => version, playingBroadcastId: () => playing })
+        .where('id IN (:...ids)', { ids: chunk.map((r) => r.id) })
+        .setParameters(values)
+        .execute();
+    }
+  }
+
+  /** Every receiver version reported. */
+  async agentVersions(): Promise<string[]> {
+    const rows = await this.speakers.createQueryBuilder('s').select('DISTINCT s.agentVersion', 'version').where('s.agentVersion IS NOT NULL').getRawMany<{ version: string }>();
+    return rows.map((row) => row.version);
+  }
+
+  /** Receivers under `pathPrefix` (everywhere when null) that said they are playing this broadcast, as of their last report. */
+  countPlaying(broadcastId: string, pathPrefix: string | null): Promise<number> {
+    const query = this.speakers.createQueryBuilder('s').where('s.playingBroadcastId = :broadcastId', { broadcastId });
+    if (pathPrefix) query.innerJoin('areas', 'a', 'a.id = s.communeId').andWhere('a.path LIKE :prefix', { prefix: `${pathPrefix}%` });
+    return query.getCount();
   }
 
   /**

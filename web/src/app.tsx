@@ -5,10 +5,12 @@ import { WorkspaceContext } from './context';
 import { api } from './api';
 import { getAll } from './hooks';
 import { I18nContext, initialLang, storeLang, translator, useI18n, type Lang } from './i18n';
+import { AlertsPage } from './pages/alerts';
 import { AccountPage } from './pages/account';
 import { AreasPage } from './pages/areas';
 import { AuditPage } from './pages/audit';
 import { BroadcastsPage } from './pages/broadcasts';
+import { ComposePage } from './pages/compose';
 import { EmergencyPage } from './pages/emergency';
 import { LibraryPage } from './pages/library';
 import { LoginPage } from './pages/login';
@@ -31,6 +33,8 @@ const PAGE_VIEWS: Record<PageName, FunctionComponent> = {
   areas: AreasPage,
   users: UsersPage,
   emergency: EmergencyPage,
+  compose: ComposePage,
+  alerts: AlertsPage,
   account: AccountPage,
 };
 

@@ -12,9 +12,10 @@ export const can = {
   readAudit: (role: Role) => role === 'admin' || role === 'auditor',
   importAreas: (role: Role) => role === 'admin',
   manageUsers: (role: Role) => role === 'admin',
+  readAlerts: (role: Role) => [...STAFF, 'auditor'].includes(role),
 };
 
-export type PageName = 'library' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'areas' | 'users' | 'emergency' | 'account';
+export type PageName = 'library' | 'compose' | 'receivers' | 'schedules' | 'broadcasts' | 'reports' | 'audit' | 'areas' | 'users' | 'emergency' | 'alerts' | 'account';
 
 /**
  * The pages, in menu order, with who sees each. Operators see the library to preview audio they may
@@ -22,6 +23,7 @@ export type PageName = 'library' | 'receivers' | 'schedules' | 'broadcasts' | 'r
  */
 export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boolean; inMenu?: false }[] = [
   { name: 'library', path: '/library', allowed: (role) => role !== 'auditor' },
+  { name: 'compose', path: '/compose', allowed: can.manageAudio },
   { name: 'receivers', path: '/receivers', allowed: (role) => role !== 'auditor' },
   { name: 'schedules', path: '/schedules', allowed: can.schedule },
   { name: 'broadcasts', path: '/broadcasts', allowed: () => true },
@@ -30,6 +32,7 @@ export const PAGES: { name: PageName; path: string; allowed: (role: Role) => boo
   { name: 'areas', path: '/areas', allowed: can.importAreas },
   { name: 'users', path: '/users', allowed: can.manageUsers },
   { name: 'emergency', path: '/emergency', allowed: can.emergency },
+  { name: 'alerts', path: '/alerts', allowed: can.readAlerts },
   { name: 'account', path: '/account', allowed: () => true, inMenu: false },
 ];
 

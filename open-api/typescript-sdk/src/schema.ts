@@ -409,6 +409,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Broadcasts_stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/broadcasts": {
         parameters: {
             query?: never;
@@ -433,6 +449,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["Broadcasts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Broadcasts_progress"];
         put?: never;
         post?: never;
         delete?: never;
@@ -521,6 +553,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/device/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Device_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/device/audio/{segmentId}": {
         parameters: {
             query?: never;
@@ -547,6 +595,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["Device_settleReceipts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Device_reportStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -685,6 +749,52 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReceiptBatch: {
+            /** @description 1 to 500 receipts (more: 413) */
+            receipts: {
+                /** Format: uuid */
+                broadcastId: string;
+                /** @enum {string} */
+                status: "played" | "interrupted" | "failed";
+                /**
+                 * Format: date-time
+                 * @example 2025-11-26T06:30:00+07:00
+                 */
+                startedAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-11-26T06:42:10+07:00
+                 */
+                finishedAt?: string | null;
+                /** @description why playback failed */
+                error?: string | null;
+            }[];
+        };
+        DeviceStatusReport: {
+            /** @example loa-receiver linux-arm64 */
+            agent: string;
+            /** @example 0.1.0 */
+            version: string;
+            /** @description the broadcast playing now, or null */
+            playing: {
+                /** Format: uuid */
+                broadcastId: string;
+                /** @enum {string} */
+                priority: "normal" | "priority" | "emergency";
+                /** Format: date-time */
+                startedAt: string;
+            } | null;
+            /** @description bytes of audio in its cache */
+            cacheBytes: number;
+            /** @description free bytes where the cache lives */
+            freeBytes: number | null;
+            /** @description receipts waiting to be accepted by the server */
+            outbox: number;
+            /** @description server clock minus receiver clock, as the receiver estimates it */
+            clockOffsetMs: number;
+            /** @description the last problem it met, in plain words */
+            lastError?: string | null;
+        };
         ErrorDto: {
             /** @example 400 */
             statusCode: number;
@@ -748,6 +858,8 @@ export interface components {
             broadcasts: number;
             targeted: number;
             played: number;
+            /** @description played in part: the broadcast was stopped, or cut off by a higher priority, while playing */
+            interrupted: number;
             failed: number;
             missed: number;
             /** @description deliveries still waiting for a receipt (broadcasts on air or within the receipt grace period) */
@@ -998,6 +1110,42 @@ export interface components {
             /** @example Nhà văn hoá thôn */
             location?: string;
         };
+        /** @enum {string} */
+        Priority: "normal" | "priority" | "emergency";
+        PlayingNowDto: {
+            /** Format: uuid */
+            broadcastId: string;
+            priority: components["schemas"]["Priority"];
+            /** Format: date-time */
+            startedAt: string;
+        };
+        ReceiverStatusDto: {
+            /** @example loa-receiver linux-arm64 */
+            agent: string;
+            /** @example 0.1.0 */
+            version: string;
+            /** @description what it was playing when it reported */
+            playing: components["schemas"]["PlayingNowDto"] | null;
+            cacheBytes: number;
+            freeBytes: number | null;
+            /** @description receipts waiting to be accepted by the server */
+            outbox: number;
+            /** @description server clock minus receiver clock, as the receiver estimates it */
+            clockOffsetMs: number;
+            lastError: string | null;
+            /** Format: date-time */
+            reportedAt: string;
+        };
+        /**
+         * @description push: an event stream is open now (any api process); polling: seen lately without one; offline: not seen within LOA_SPEAKER_OFFLINE_SEC
+         * @enum {string}
+         */
+        ReceiverConnection: "push" | "polling" | "offline";
+        /**
+         * @description why the receiver needs a look: offline; outbox (more than 10 receipts waiting); clock (more than 1000 ms off); version (older than the newest reported)
+         * @enum {string}
+         */
+        BehindReason: "offline" | "outbox" | "clock" | "version";
         NewSpeakerDto: {
             /** Format: uuid */
             id: string;
@@ -1014,6 +1162,12 @@ export interface components {
             online: boolean;
             /** Format: date-time */
             createdAt: string | null;
+            /** @description the last status its receiver reported; null before the first */
+            status: components["schemas"]["ReceiverStatusDto"] | null;
+            /** @description push: an event stream is open now (any api process); polling: seen lately without one; offline: not seen within LOA_SPEAKER_OFFLINE_SEC */
+            connection: components["schemas"]["ReceiverConnection"];
+            /** @description why the receiver needs a look: offline; outbox (more than 10 receipts waiting); clock (more than 1000 ms off); version (older than the newest reported) */
+            behind: components["schemas"]["BehindReason"][];
             /** @description the speaker's device token: shown only here, stored hashed */
             deviceToken: string;
         };
@@ -1033,6 +1187,12 @@ export interface components {
             online: boolean;
             /** Format: date-time */
             createdAt: string | null;
+            /** @description the last status its receiver reported; null before the first */
+            status: components["schemas"]["ReceiverStatusDto"] | null;
+            /** @description push: an event stream is open now (any api process); polling: seen lately without one; offline: not seen within LOA_SPEAKER_OFFLINE_SEC */
+            connection: components["schemas"]["ReceiverConnection"];
+            /** @description why the receiver needs a look: offline; outbox (more than 10 receipts waiting); clock (more than 1000 ms off); version (older than the newest reported) */
+            behind: components["schemas"]["BehindReason"][];
         };
         SpeakerPageDto: {
             items: components["schemas"]["SpeakerDto"][];
@@ -1169,14 +1329,14 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        Priority: "normal" | "priority" | "emergency";
-        /** @enum {string} */
         BroadcastStatus: "scheduled" | "on_air" | "completed" | "partial" | "missed" | "skipped" | "cancelled" | "preempted" | "stopped";
         DeliveryCountsDto: {
             /** @description deliveries: one per target speaker once on air */
             targeted: number;
             pending: number;
             played: number;
+            /** @description played in part: the broadcast was stopped, or cut off by a higher priority, while playing */
+            interrupted: number;
             failed: number;
             missed: number;
         };
@@ -1223,8 +1383,29 @@ export interface components {
             /** @description all matching items, of which this page is a slice (?limit, ?offset) */
             total: number;
         };
+        BroadcastProgressDto: {
+            /** Format: uuid */
+            broadcastId: string;
+            status: components["schemas"]["BroadcastStatus"];
+            /** @description receivers it is addressed to (its deliveries, once on air) */
+            targeted: number;
+            /** @description receivers whose open event stream took its `broadcast` event */
+            told: number;
+            /** @description receivers whose last status report says they are playing it */
+            playing: number;
+            played: number;
+            interrupted: number;
+            failed: number;
+            missed: number;
+            pending: number;
+            /**
+             * Format: date-time
+             * @description when these figures were read
+             */
+            at: string;
+        };
         /** @enum {string} */
-        DeliveryStatus: "pending" | "played" | "failed" | "missed";
+        DeliveryStatus: "pending" | "played" | "interrupted" | "failed" | "missed";
         DeliveryDto: {
             /** Format: uuid */
             speakerId: string;
@@ -1452,6 +1633,26 @@ export interface components {
              */
             now: string;
             items: components["schemas"]["DeviceQueueItem"][];
+        };
+        DeviceHelloEvent: {
+            /**
+             * Format: date-time
+             * @description the server's clock as the stream opened
+             */
+            now: string;
+        };
+        DeviceCancelEvent: {
+            /** Format: uuid */
+            broadcastId: string;
+            /** @description what became of it: cancelled, stopped, preempted or skipped */
+            status: components["schemas"]["BroadcastStatus"];
+        };
+        DeviceTokenEvent: {
+            /**
+             * @description the speaker's token was rotated: this stream ends, and the old token no longer works
+             * @enum {boolean}
+             */
+            revoked: true;
         };
         UnknownBroadcastsErrorDto: {
             /** @example 400 */
@@ -3997,6 +4198,77 @@ export interface operations {
             };
         };
     };
+    Broadcasts_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the broadcast, now stopped (was on air) or cancelled (was scheduled) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /**
+             * @description the role may not stop broadcasts, the broadcast covers more than your area, or it is an emergency (commune operators)
+             *
+             *     the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the broadcast has already ended, or was stopped, cancelled, preempted or skipped */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     Broadcasts_list: {
         parameters: {
             query?: {
@@ -4079,6 +4351,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BroadcastDto"];
+                };
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the role may not do this, the body would write outside the caller's area, or (LOA_REQUIRE_TOTP) a second factor must be enrolled first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description unknown, or outside the caller's area */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Broadcasts_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastProgressDto"];
                 };
             };
             /** @description invalid input; the message names the field */
@@ -4611,6 +4940,44 @@ export interface operations {
             };
         };
     };
+    Device_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description events, each `event: <name>` and one `data: <JSON>` line (its schema in `x-events`): hello (DeviceHelloEvent); broadcast (a DeviceQueueItem); cancel (DeviceCancelEvent); token (DeviceTokenEvent); and `:` comment lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description the push channel is down: poll /device/queue */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     Device_audio: {
         parameters: {
             query?: never;
@@ -4704,27 +5071,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description 1 to 500 receipts (more: 413) */
-                    receipts: {
-                        /** Format: uuid */
-                        broadcastId: string;
-                        /** @enum {string} */
-                        status: "played" | "failed";
-                        /**
-                         * Format: date-time
-                         * @example 2025-11-26T06:30:00+07:00
-                         */
-                        startedAt: string;
-                        /**
-                         * Format: date-time
-                         * @example 2025-11-26T06:42:10+07:00
-                         */
-                        finishedAt?: string | null;
-                        /** @description why playback failed */
-                        error?: string | null;
-                    }[];
-                };
+                "application/json": components["schemas"]["ReceiptBatch"];
             };
         };
         responses: {
@@ -4764,6 +5111,64 @@ export interface operations {
                 };
             };
             /** @description more than 500 receipts, or a body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    Device_reportStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceStatusReport"];
+            };
+        };
+        responses: {
+            /** @description recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description no token, or a bad or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description too large */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -1,25 +1,46 @@
 import { Fragment, type TargetedEvent } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api';
-import { AreaSelect, ErrorText, Field, inputValue, Loading, StatusBadge } from '../components/ui';
+import { AreaSelect, Dialog, ErrorText, Field, inputValue, Loading, StatusBadge } from '../components/ui';
 import { useWorkspace } from '../context';
 import { getAll, useAsync, useInterval } from '../hooks';
 import { shownStatus } from '../broadcast-status';
 import { useI18n } from '../i18n';
+import { can } from '../roles';
 import { addDays, dateKey, formatDateTime, formatTime, zonedToDate } from '../time';
 import { BROADCAST_STATUSES, type Broadcast, type BroadcastStatus } from '../types';
 import { DateInput } from '../components/date-input';
 
 const PAGE_SIZE = 100;
 const NOT_DISPATCHED: BroadcastStatus[] = ['scheduled', 'skipped', 'cancelled', 'preempted'];
+const DELIVERY_TALLY = ['played', 'interrupted', 'failed', 'missed', 'pending'] as const;
 
 export function BroadcastsPage() {
   const { t, lang } = useI18n();
-  const { communes, areaName } = useWorkspace();
+  const { communes, areaName, user } = useWorkspace();
   const today = dateKey(new Date());
   const [filters, setFilters] = useState({ communeId: '', from: addDays(today, -7), to: today, status: '' });
   const [limit, setLimit] = useState(PAGE_SIZE);
   const [open, setOpen] = useState<string | null>(null);
+  const [stopping, setStopping] = useState<Broadcast | null>(null);
+  const [stopError, setStopError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // The server decides (an operator's own commune, never an emergency): the button is only hidden where it would be refused.
+  const mayStop = (b: Broadcast) => b.status === 'on_air' && Date.parse(b.endsAt) > Date.now() && can.schedule(user.role) && !(user.role === 'commune_operator' && b.priority === 'emergency');
+  const stop = async () => {
+    if (!stopping) return;
+    setBusy(true);
+    try {
+      await ok(api.POST('/api/v1/broadcasts/{id}/stop', { params: { path: { id: stopping.id } } }));
+      setStopping(null);
+      await broadcasts.reload();
+    } catch (err) {
+      setStopError(err);
+      setStopping(null);
+    } finally {
+      setBusy(false);
+    }
+  };
   const query = {
     communeId: filters.communeId || undefined,
     from: filters.from ? zonedToDate(`${filters.from}T00:00`).toISOString() : undefined,
@@ -51,7 +72,7 @@ export function BroadcastsPage() {
             </select>
           )}</Field>
         </form>
-        <ErrorText error={broadcasts.error} />
+        <ErrorText error={broadcasts.error ?? stopError} />
         <Loading show={broadcasts.loading && !broadcasts.data} />
         {broadcasts.data && <p class="summary">{t('broadcasts.summary', { shown: items.length, total: broadcasts.data.total })}</p>}
         {items.length > 0 && (
@@ -83,6 +104,9 @@ export function BroadcastsPage() {
                     </td>
                     <td data-label={t('broadcasts.played')}><Counts broadcast={b} /></td>
                     <td class="actions">
+                      {mayStop(b) && (
+                        <button type="button" class="danger small" onClick={() => (setStopError(null), setStopping(b))}>{t('broadcasts.stop')}</button>
+                      )}
                       <button type="button" class="secondary small" aria-expanded={open === b.id} aria-controls={`deliveries-${b.id}`} onClick={() => setOpen(open === b.id ? null : b.id)}>
                         {t('broadcasts.deliveries')}
                       </button>
@@ -98,6 +122,13 @@ export function BroadcastsPage() {
             </tbody>
           </table>
         )}
+        <Dialog open={!!stopping} title={t('broadcasts.stopTitle')} onClose={() => setStopping(null)} class="danger-dialog">
+          <p>{t('broadcasts.stopConfirm', { title: stopping?.title ?? '', receivers: stopping?.counts.targeted ?? 0 })}</p>
+          <div class="dialog-actions">
+            <button type="button" class="secondary" onClick={() => setStopping(null)} autofocus>{t('common.cancel')}</button>
+            <button type="button" class="danger" disabled={busy} onClick={stop}>{t('broadcasts.stopButton')}</button>
+          </div>
+        </Dialog>
         {broadcasts.data && items.length < broadcasts.data.total && (
           <button type="button" class="secondary" onClick={() => setLimit(Math.min(limit + PAGE_SIZE, 500))} disabled={limit >= 500}>{t('common.more')}</button>
         )}
@@ -114,6 +145,7 @@ function Counts({ broadcast }: { broadcast: Broadcast }) {
   return (
     <span class="counts">
       <strong>{c.played}</strong>/{c.targeted}
+      {c.interrupted > 0 && <span class="count-interrupted"> · {t('delivery.interrupted')} {c.interrupted}</span>}
       {c.failed > 0 && <span class="count-failed"> · {t('delivery.failed')} {c.failed}</span>}
       {c.missed > 0 && <span class="count-missed"> · {t('delivery.missed')} {c.missed}</span>}
       {c.pending > 0 && <span class="count-pending"> · {t('delivery.pending')} {c.pending}</span>}
@@ -138,7 +170,7 @@ function Deliveries({ broadcast }: { broadcast: Broadcast }) {
       {list.length > 0 && (
         <>
           <p class="summary">
-            {(['played', 'failed', 'missed', 'pending'] as const).map((status) => (
+            {DELIVERY_TALLY.map((status) => (
               <span key={status} class={`badge badge-${status}`}>{t(`delivery.${status}`)}: {tally[status] ?? 0}</span>
             ))}
           </p>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Notice } from '../components/ui';
+import { LiveProgress } from '../components/live-progress';
 import { useWorkspace } from '../context';
 import { getAll, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
@@ -58,6 +59,7 @@ export function EmergencyPage() {
           <a href="/broadcasts" onClick={(e) => (e.preventDefault(), navigate('/broadcasts'))}>{t('emergency.seeLog')}</a>
         </Notice>
       )}
+      {sent && <LiveProgress broadcast={sent} />}
       <form class="card emergency" onSubmit={review}>
         <div class="grid">
           <AreaSelect label={t('emergency.area')} value={areaId} onChange={setAreaId} areas={areas} required />

@@ -8,7 +8,7 @@ import { can } from '../roles';
 import { formatDateTime } from '../time';
 import type { Speaker } from '../types';
 
-const REFRESH_MS = 30_000;
+const REFRESH_MS = 10_000;
 const PAGE_SIZE = 25;
 const SEARCH_DELAY_MS = 300;
 
@@ -57,6 +57,7 @@ export function ReceiversPage() {
 
   const list = speakers.data?.items ?? [];
   const total = speakers.data?.total ?? 0;
+  const behind = list.filter((s) => s.behind.length).length;
   return (
     <section aria-labelledby="receivers-title">
       <div class="page-head">
@@ -80,6 +81,7 @@ export function ReceiversPage() {
         {speakers.data && (
           <p class="summary">
             {online ? t('receivers.matching', { total }) : t('receivers.summary', { total, online: speakers.data.online })}
+            {behind > 0 && <> · <strong class="count-behind">{t('receivers.behindCount', { count: behind })}</strong></>}
           </p>
         )}
         {list.length > 0 && (
@@ -90,19 +92,24 @@ export function ReceiversPage() {
                 {!communeId && <th scope="col">{t('common.commune')}</th>}
                 <th scope="col">{t('receivers.location')}</th>
                 <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('receivers.reported')}</th>
                 <th scope="col">{t('receivers.lastSeen')}</th>
                 {manage && <th scope="col"><span class="visually-hidden">{t('common.actions')}</span></th>}
               </tr>
             </thead>
             <tbody>
               {list.map((speaker) => (
-                <tr key={speaker.id}>
+                <tr key={speaker.id} data-speaker-id={speaker.id} class={speaker.behind.length ? 'behind' : undefined}>
                   <td data-label={t('receivers.name')}><strong>{speaker.name}</strong></td>
                   {!communeId && <td data-label={t('common.commune')}>{areaName(speaker.communeId)}</td>}
                   <td data-label={t('receivers.location')}>{speaker.location || '—'}</td>
                   <td data-label={t('common.status')}>
-                    <span class={`badge ${speaker.online ? 'badge-online' : 'badge-offline'}`}>{speaker.online ? t('receivers.online') : t('receivers.offline')}</span>
+                    <span class={`badge badge-${speaker.connection}`}>{t(`receivers.connection.${speaker.connection}`)}</span>
+                    {speaker.behind.filter((reason) => reason !== 'offline').map((reason) => (
+                      <span key={reason} class="badge badge-behind" title={t(`receivers.behindWhy.${reason}`)}>{t(`receivers.behind.${reason}`)}</span>
+                    ))}
                   </td>
+                  <td data-label={t('receivers.reported')}><ReportedStatus speaker={speaker} /></td>
                   <td data-label={t('receivers.lastSeen')}>{speaker.lastSeenAt ? formatDateTime(speaker.lastSeenAt, lang) : t('receivers.never')}</td>
                   {manage && (
                     <td class="actions">
@@ -127,6 +134,38 @@ export function ReceiversPage() {
         {token && <TokenOnce name={token.name} token={token.deviceToken} onClose={() => setToken(null)} />}
       </Dialog>
     </section>
+  );
+}
+
+/** What the receiver last said about itself (POST /device/status), or that it has not reported yet. */
+function ReportedStatus({ speaker }: { speaker: Speaker }) {
+  const { t, lang } = useI18n();
+  const status = speaker.status;
+  if (!status) return <span class="muted">{t('receivers.noReport')}</span>;
+  const offset = Math.round(status.clockOffsetMs);
+  return (
+    <dl class="reported">
+      <dt>{t('receivers.version')}</dt>
+      <dd class={speaker.behind.includes('version') ? 'warn' : undefined}>{status.version}</dd>
+      <dt>{t('receivers.playing')}</dt>
+      <dd>
+        {status.playing
+          ? <>{status.playing.priority !== 'normal' && <span class={`prio prio-${status.playing.priority}`}>{t(`priority.${status.playing.priority}`)}</span>}{t('receivers.playingSince', { at: formatDateTime(status.playing.startedAt, lang) })}</>
+          : t('receivers.idle')}
+      </dd>
+      <dt>{t('receivers.outbox')}</dt>
+      <dd class={speaker.behind.includes('outbox') ? 'warn' : undefined}>{status.outbox}</dd>
+      <dt>{t('receivers.clock')}</dt>
+      <dd class={speaker.behind.includes('clock') ? 'warn' : undefined}>{offset > 0 ? '+' : ''}{offset} ms</dd>
+      {status.lastError && (
+        <>
+          <dt>{t('receivers.lastError')}</dt>
+          <dd class="error-text">{status.lastError}</dd>
+        </>
+      )}
+      <dt>{t('receivers.reportedAt')}</dt>
+      <dd>{formatDateTime(status.reportedAt, lang)}</dd>
+    </dl>
   );
 }
 

@@ -1,0 +1,127 @@
+/**
+ * A share of the push bench's receivers, in a process of its own (forked with IPC): one event stream
+ * per token, on raw node:http, reconnecting as loa-receiver does (receiver/src/protocol/backoff.ts:
+ * exponential backoff with full jitter, first wait up to 10 s). It reports to the parent what the
+ * receivers saw: hellos, the time each broadcast event arrived, connection attempts per second.
+ */
+import { request, type ClientRequest } from 'node:http';
+import { Backoff, sleep } from '../../receiver/src/protocol/backoff.js';
+
+export interface ClientsStart {
+  url: string;
+  tokens: string[];
+  /** Source address of this share's connections: each loopback address has its own ephemeral ports. */
+  localAddress: string;
+  connectPerSec: number;
+  /** loa-receiver's defaults: first reconnect within 10 s, at most 120 s. */
+  reconnectFirstMs: number;
+  reconnectMaxMs: number;
+}
+
+export type ClientsReport =
+  | { kind: 'connected'; count: number }
+  | { kind: 'broadcast'; broadcastId: string; at: number[] }
+  /** reconnectedAt: every `hello` received, when. */
+  | { kind: 'attempts'; perSecond: Record<number, number>; refused: number; errors: Record<string, number>; reconnectedAt: number[] };
+
+interface Receiver {
+  token: string;
+  backoff: Backoff;
+  request?: ClientRequest;
+  everConnected?: boolean;
+}
+
+let start: ClientsStart;
+const attemptsPerSecond: Record<number, number> = {};
+const errors: Record<string, number> = {};
+let refused = 0;
+const reconnectedAt: number[] = [];
+const arrivals = new Map<string, number[]>();
+let connected = 0;
+let counting = false;
+
+function connect(receiver: Receiver): void {
+  const second = Math.floor(Date.now() / 1000);
+  attemptsPerSecond[second] = (attemptsPerSecond[second] ?? 0) + 1;
+  const req = request(`${start.url}/api/v1/device/events`, { agent: false, localAddress: start.localAddress, headers: { authorization: `Bearer ${receiver.token}`, accept: 'text/event-stream' } }, (res) => {
+    if (res.statusCode !== 200) {
+      errors[`HTTP ${res.statusCode}`] = (errors[`HTTP ${res.statusCode}`] ?? 0) + 1;
+      res.resume();
+      res.on('end', () => retry(receiver));
+      return;
+    }
+    let buffered = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffered += chunk;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        onFrame(receiver, buffered.slice(0, end));
+        buffered = buffered.slice(end + 2);
+      }
+    });
+    res.on('close', () => retry(receiver));
+  });
+  req.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNREFUSED') refused++;
+    else if (error.code !== 'ECONNRESET') errors[error.code ?? error.message] = (errors[error.code ?? error.message] ?? 0) + 1;
+    retry(receiver);
+  });
+  req.end();
+  receiver.request = req;
+}
+
+function onFrame(receiver: Receiver, frame: string): void {
+  if (frame.startsWith('event: hello')) {
+    receiver.backoff.reset();
+    reconnectedAt.push(Date.now());
+    if (!receiver.everConnected) {
+      receiver.everConnected = true;
+      connected++;
+    }
+  } else if (frame.startsWith('event: broadcast')) {
+    const data = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { broadcastId: string };
+    let times = arrivals.get(data.broadcastId);
+    if (!times) {
+      arrivals.set(data.broadcastId, (times = []));
+      // All of a share's events arrive within a second or two: report them together.
+      setTimeout(() => send({ kind: 'broadcast', broadcastId: data.broadcastId, at: arrivals.get(data.broadcastId)! }), 3000);
+    }
+    times.push(Date.now());
+  }
+}
+
+const receivers = new Set<Receiver>();
+function retry(receiver: Receiver): void {
+  if (!counting || !receivers.has(receiver)) return;
+  receivers.delete(receiver);
+  void sleep(receiver.backoff.next()).then(() => {
+    receivers.add(receiver);
+    connect(receiver);
+  });
+}
+
+function send(report: ClientsReport): void {
+  process.send!(report);
+}
+
+process.on('message', async (message: { kind: 'start'; start: ClientsStart } | { kind: 'report' } | { kind: 'stop' }) => {
+  if (message.kind === 'start') {
+    start = message.start;
+    counting = true;
+    setInterval(() => send({ kind: 'connected', count: connected }), 500).unref();
+    const gapMs = 1000 / start.connectPerSec;
+    for (const token of start.tokens) {
+      const receiver: Receiver = { token, backoff: new Backoff(start.reconnectFirstMs, start.reconnectMaxMs) };
+      receivers.add(receiver);
+      connect(receiver);
+      await sleep(gapMs);
+    }
+  } else if (message.kind === 'report') {
+    send({ kind: 'attempts', perSecond: attemptsPerSecond, refused, errors, reconnectedAt });
+  } else {
+    counting = false;
+    for (const receiver of receivers) receiver.request?.destroy();
+    process.exit(0);
+  }
+});
