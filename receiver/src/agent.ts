@@ -11,7 +11,8 @@ import { ServerClock } from './protocol/clock.js';
 import { Receiver } from './protocol/receiver.js';
 import { TokenSource } from './token.js';
 
-export const AGENT = 'loa-receiver';
+/** The program and the platform it runs on, as the status report names it: `loa-receiver linux-arm64`. */
+export const agentName = () => `loa-receiver ${process.platform}-${process.arch}`;
 
 /** Free bytes on the file system holding `dir`. */
 export async function freeBytes(dir: string): Promise<number | null> {
@@ -40,7 +41,7 @@ export async function runAgent(config: ReceiverConfig, version: string): Promise
     player: new ProcessPlayer(config.player, (segment) => cache.path(segment)),
     outbox,
     log,
-    agent: `${AGENT} ${process.platform}-${process.arch}`,
+    agent: agentName(),
     version,
     freeBytes: () => freeBytes(config.dataDir),
     onUnauthorized: () => {

@@ -4,7 +4,7 @@ import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm
 import type { AreaView } from './area-view.js';
 import { BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
 import { DeliveryEntity } from './delivery.entity.js';
-import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
+import { chunked, insertRows, isPostgres, sqlRows, tableOf } from '../database/sql.js';
 
 export interface BroadcastFilter {
   view: AreaView;
@@ -47,7 +47,7 @@ export class BroadcastsRepository {
   }
 
   async insert(manager: EntityManager, rows: BroadcastEntity[]): Promise<void> {
-    for (const chunk of chunked(rows, 500)) await manager.insert(BroadcastEntity, chunk);
+    await insertRows(manager, BroadcastEntity, rows);
   }
 
   /** Newest first. */

@@ -1,19 +1,31 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { DEVICE_TOKEN_SCHEME } from '../openapi/openapi-document.js';
-import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.js';
 import { ApiAudioResponses } from '../openapi/api-media.js';
+import { ApiSchemaBody } from '../openapi/api-schema-body.js';
 import { UnknownBroadcastsErrorDto } from '../openapi/error.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { CurrentDevice, DeviceRoute } from '../auth/decorators.js';
 import { JsonSchemaPipe } from '../common/json-schema.pipe.js';
-import { DeviceQueue, MAX_RECEIPTS_PER_BATCH, RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES, ReceiptResult, type ReceiptBatch } from './device.dto.js';
+import { DeviceCancelEvent, DeviceHelloEvent, DeviceTokenEvent } from './device-events.dto.js';
+import { DeviceQueue, DeviceQueueItem, MAX_RECEIPTS_PER_BATCH, RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES, ReceiptResult, type ReceiptBatch } from './device.dto.js';
 import { DEVICE_STATUS_FORMAT_MESSAGES, DEVICE_STATUS_SCHEMA, type DeviceStatusReport } from './device-status.dto.js';
 import { DeviceStatuses } from './device-statuses.js';
 import { DeviceService } from './device.service.js';
 import { EventStreams } from './event-streams.js';
 import { ReceiptsService } from './receipts.service.js';
+
+/** Each push event's data, by event name: OpenAPI 3.1 cannot describe the items of an event stream, so an extension does. */
+const EVENT_DATA_SCHEMAS = {
+  'x-events': {
+    hello: { $ref: getSchemaPath(DeviceHelloEvent) },
+    broadcast: { $ref: getSchemaPath(DeviceQueueItem) },
+    cancel: { $ref: getSchemaPath(DeviceCancelEvent) },
+    token: { $ref: getSchemaPath(DeviceTokenEvent) },
+  },
+};
 
 /** The receivers' API, authenticated by each speaker's device token. */
 @ApiTags('device')
@@ -37,9 +49,15 @@ export class DeviceController {
    * speaker: a new one closes the old. 503 while the server cannot push (receivers poll meanwhile).
    */
   @Get('events')
+  @ApiExtraModels(DeviceHelloEvent, DeviceCancelEvent, DeviceTokenEvent)
   @ApiOkResponse({
-    description: 'events, each `event: <name>` and one `data: <JSON>` line: hello {now}; broadcast (a DeviceQueueItem); cancel {broadcastId, status}; token {revoked: true}; and `:` comment lines',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+    description: 'events, each `event: <name>` and one `data: <JSON>` line (its schema in `x-events`): hello (DeviceHelloEvent); broadcast (a DeviceQueueItem); cancel (DeviceCancelEvent); token (DeviceTokenEvent); and `:` comment lines',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        ...EVENT_DATA_SCHEMAS,
+      },
+    },
   })
   @ApiErrors({ status: 503, description: 'the push channel is down: poll /device/queue' })
   events(@CurrentDevice() caller: AuthDevice, @Res() reply: FastifyReply) {
@@ -60,7 +78,7 @@ export class DeviceController {
    */
   @Post('receipts')
   @HttpCode(200)
-  @ApiBody({ schema: structuredClone(RECEIPT_BATCH_SCHEMA) as SchemaObject })
+  @ApiSchemaBody('ReceiptBatch', RECEIPT_BATCH_SCHEMA)
   @ApiOkResponse({ type: ReceiptResult })
   @ApiErrors({ status: 404, type: UnknownBroadcastsErrorDto, description: 'a broadcast not addressed to this speaker: nothing in the batch was recorded' }, { status: 413, description: `more than ${MAX_RECEIPTS_PER_BATCH} receipts, or a body over 1 MB` })
   settleReceipts(@CurrentDevice() caller: AuthDevice, @Body(new JsonSchemaPipe(RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES)) batch: ReceiptBatch) {
@@ -73,7 +91,7 @@ export class DeviceController {
    */
   @Post('status')
   @HttpCode(204)
-  @ApiBody({ schema: structuredClone(DEVICE_STATUS_SCHEMA) as SchemaObject })
+  @ApiSchemaBody('DeviceStatusReport', DEVICE_STATUS_SCHEMA)
   @ApiNoContentResponse({ description: 'recorded' })
   reportStatus(@CurrentDevice() caller: AuthDevice, @Body(new JsonSchemaPipe(DEVICE_STATUS_SCHEMA, DEVICE_STATUS_FORMAT_MESSAGES)) status: DeviceStatusReport) {
     return this.statuses.report(caller, status);

@@ -5,11 +5,11 @@ import { AreasRepository } from '../areas/areas.repository.js';
 import type { AuthDevice } from '../auth/auth-user.js';
 import { AuthService } from '../auth/auth.service.js';
 import { Clock } from '../common/clock.js';
-import { iso } from '../common/iso.js';
 import { AppConfig } from '../config/app-config.js';
 import { PushBus } from '../push/push-bus.js';
 import type { Audience, PushMessage } from '../push/push-messages.js';
 import { PushPresence } from '../push/push-presence.js';
+import type { DeviceCancelEvent, DeviceHelloEvent, DeviceTokenEvent } from './device-events.dto.js';
 import { SeenSpeakers } from './seen-speakers.js';
 import { SSE_HEARTBEAT, sseEvent, SseStream } from './sse-stream.js';
 import { StreamIndex } from './stream-index.js';
@@ -24,7 +24,7 @@ interface OpenStream {
   announced: boolean;
 }
 
-const TOKEN_REVOKED = sseEvent('token', { revoked: true });
+const TOKEN_REVOKED = sseEvent('token', { revoked: true } satisfies DeviceTokenEvent);
 
 /**
  * The receivers' event streams held by this api process (`GET /device/events`), fed by the push bus.
@@ -77,7 +77,7 @@ export class EventStreams implements OnApplicationBootstrap, OnModuleDestroy {
     reply.hijack();
     open.stream.open();
     const now = this.clock.now();
-    open.stream.send(sseEvent('hello', { now: iso(now) }));
+    open.stream.send(sseEvent('hello', { now: now.toISOString() } satisfies DeviceHelloEvent));
     this.streams.add(open)?.stream.end();
     open.stream.onClose(() => this.closed(open));
     void this.seenSpeakers.seen(device.speakerId, now);
@@ -96,7 +96,7 @@ export class EventStreams implements OnApplicationBootstrap, OnModuleDestroy {
         for (const { item, ...audience } of message.broadcasts) this.countTold(item.broadcastId, this.sendTo(audience, sseEvent('broadcast', item)));
         return;
       case 'withdraw':
-        for (const { broadcastId, status, ...audience } of message.broadcasts) this.sendTo(audience, sseEvent('cancel', { broadcastId, status }));
+        for (const { broadcastId, status, ...audience } of message.broadcasts) this.sendTo(audience, sseEvent('cancel', { broadcastId, status } satisfies DeviceCancelEvent));
         return;
       case 'revoke':
         this.auth.forgetDevice(message.speakerId);

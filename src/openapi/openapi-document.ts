@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type PathItemObject, type RequestBodyObject } from '@nestjs/swagger';
 import { ERROR_DESCRIPTIONS } from './api-errors.js';
+import { namedBodySchemas } from './api-schema-body.js';
 import { DuplicateErrorDto, ErrorDto, ScheduleConflictErrorDto, UnknownBroadcastsErrorDto } from './error.dto.js';
 
 /** OpenAPI 3.1: its schemas are JSON Schema 2020-12, so one validator (ajv) reads them as they are. */
@@ -21,6 +22,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth()
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: "a speaker's device token (shown once when it is registered or rotated)" }, DEVICE_TOKEN_SCHEME)
     .build();
+  // Given as the config's components, they go through Nest's conversion to 3.1 (`nullable` to a type list) like the rest.
+  config.components = { ...config.components, schemas: { ...config.components?.schemas, ...namedBodySchemas() } };
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorDto, DuplicateErrorDto, ScheduleConflictErrorDto, UnknownBroadcastsErrorDto],
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,

@@ -5,13 +5,18 @@ export type AudioFault = 'pass' | 'truncate' | 'corrupt';
 
 /**
  * An HTTP proxy in front of the test server, standing for the network between the box and the
- * server: it can go down (connections refused and cut) and come back on the same port, and it can
- * damage audio answers (cut one short, flip bytes in one).
+ * server: it can go down (connections refused and cut) and come back on the same port, it can
+ * damage audio answers (cut one short, flip bytes in one), and it can misbehave as a badly set up
+ * proxy does (refuse some paths, hold event streams back).
  */
 export class FlakyProxy {
   readonly audioRequests: Array<{ url: string; range: string | undefined; fault: AudioFault }> = [];
   /** Decides the fault of each audio answer, by its number (0 first). */
   audioFault: (index: number) => AudioFault = () => 'pass';
+  /** Paths it answers 502 Bad Gateway itself, as a proxy that does not route them. */
+  refuses: (path: string) => boolean = () => false;
+  /** Holds event streams back until they end (which they never do), as a buffering proxy does. */
+  holdsEventStreams = false;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   port = 0;
@@ -43,6 +48,16 @@ export class FlakyProxy {
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const target = new URL(req.url ?? '/', this.target);
+    if (this.refuses(target.pathname)) {
+      res.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway');
+      return;
+    }
+    if (this.holdsEventStreams && target.pathname.endsWith('/device/events')) {
+      const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => answer.resume());
+      res.on('close', () => upstream.destroy());
+      upstream.on('error', () => res.destroy());
+      return void req.pipe(upstream);
+    }
     const audio = target.pathname.startsWith('/api/v1/device/audio/');
     const fault = audio ? this.audioFault(this.audioRequests.length) : 'pass';
     if (audio) this.audioRequests.push({ url: target.pathname, range: req.headers.range, fault });

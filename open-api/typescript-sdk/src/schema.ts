@@ -749,6 +749,52 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReceiptBatch: {
+            /** @description 1 to 500 receipts (more: 413) */
+            receipts: {
+                /** Format: uuid */
+                broadcastId: string;
+                /** @enum {string} */
+                status: "played" | "interrupted" | "failed";
+                /**
+                 * Format: date-time
+                 * @example 2025-11-26T06:30:00+07:00
+                 */
+                startedAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-11-26T06:42:10+07:00
+                 */
+                finishedAt?: string | null;
+                /** @description why playback failed */
+                error?: string | null;
+            }[];
+        };
+        DeviceStatusReport: {
+            /** @example loa-receiver linux-arm64 */
+            agent: string;
+            /** @example 0.1.0 */
+            version: string;
+            /** @description the broadcast playing now, or null */
+            playing: {
+                /** Format: uuid */
+                broadcastId: string;
+                /** @enum {string} */
+                priority: "normal" | "priority" | "emergency";
+                /** Format: date-time */
+                startedAt: string;
+            } | null;
+            /** @description bytes of audio in its cache */
+            cacheBytes: number;
+            /** @description free bytes where the cache lives */
+            freeBytes: number | null;
+            /** @description receipts waiting to be accepted by the server */
+            outbox: number;
+            /** @description server clock minus receiver clock, as the receiver estimates it */
+            clockOffsetMs: number;
+            /** @description the last problem it met, in plain words */
+            lastError?: string | null;
+        };
         ErrorDto: {
             /** @example 400 */
             statusCode: number;
@@ -1588,6 +1634,26 @@ export interface components {
              */
             now: string;
             items: components["schemas"]["DeviceQueueItem"][];
+        };
+        DeviceHelloEvent: {
+            /**
+             * Format: date-time
+             * @description the server's clock as the stream opened
+             */
+            now: string;
+        };
+        DeviceCancelEvent: {
+            /** Format: uuid */
+            broadcastId: string;
+            /** @description what became of it: cancelled, stopped, preempted or skipped */
+            status: components["schemas"]["BroadcastStatus"];
+        };
+        DeviceTokenEvent: {
+            /**
+             * @description the speaker's token was rotated: this stream ends, and the old token no longer works
+             * @enum {boolean}
+             */
+            revoked: true;
         };
         UnknownBroadcastsErrorDto: {
             /** @example 400 */
@@ -4896,7 +4962,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description events, each `event: <name>` and one `data: <JSON>` line: hello {now}; broadcast (a DeviceQueueItem); cancel {broadcastId, status}; token {revoked: true}; and `:` comment lines */
+            /** @description events, each `event: <name>` and one `data: <JSON>` line (its schema in `x-events`): hello (DeviceHelloEvent); broadcast (a DeviceQueueItem); cancel (DeviceCancelEvent); token (DeviceTokenEvent); and `:` comment lines */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5018,27 +5084,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description 1 to 500 receipts (more: 413) */
-                    receipts: {
-                        /** Format: uuid */
-                        broadcastId: string;
-                        /** @enum {string} */
-                        status: "played" | "interrupted" | "failed";
-                        /**
-                         * Format: date-time
-                         * @example 2025-11-26T06:30:00+07:00
-                         */
-                        startedAt: string;
-                        /**
-                         * Format: date-time
-                         * @example 2025-11-26T06:42:10+07:00
-                         */
-                        finishedAt?: string | null;
-                        /** @description why playback failed */
-                        error?: string | null;
-                    }[];
-                };
+                "application/json": components["schemas"]["ReceiptBatch"];
             };
         };
         responses: {
@@ -5106,31 +5152,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @example loa-receiver linux-arm64 */
-                    agent: string;
-                    /** @example 0.1.0 */
-                    version: string;
-                    /** @description the broadcast playing now, or null */
-                    playing: {
-                        /** Format: uuid */
-                        broadcastId: string;
-                        /** @enum {string} */
-                        priority: "normal" | "priority" | "emergency";
-                        /** Format: date-time */
-                        startedAt: string;
-                    } | null;
-                    /** @description bytes of audio in its cache */
-                    cacheBytes: number;
-                    /** @description free bytes where the cache lives */
-                    freeBytes: number | null;
-                    /** @description receipts waiting to be accepted by the server */
-                    outbox: number;
-                    /** @description server clock minus receiver clock, as the receiver estimates it */
-                    clockOffsetMs: number;
-                    /** @description the last problem it met, in plain words */
-                    lastError?: string | null;
-                };
+                "application/json": components["schemas"]["DeviceStatusReport"];
             };
         };
         responses: {

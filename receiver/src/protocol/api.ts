@@ -1,3 +1,4 @@
+import { createLoaClient, errorBody, type ErrorBody, type LoaClient } from '../../../open-api/typescript-sdk/src/index.js';
 import type { DeviceQueue, DeviceStatus, Receipt, ReceiptAnswer } from './types.js';
 
 /** A failed exchange with the server; the message names the method and URL. */
@@ -5,10 +6,11 @@ export class DeviceApiError extends Error {
   constructor(
     readonly method: string,
     readonly url: string,
-    /** HTTP status, or null when no answer came (network, timeout). */
+    /** HTTP status, or null when no readable answer came (network, timeout, a body that is not JSON). */
     readonly status: number | null,
     detail: string,
-    readonly body?: unknown,
+    /** The error answer, `{statusCode, error, message}` and whatever else it carried (`unknownBroadcastIds`). */
+    readonly body?: ErrorBody,
   ) {
     super(`${method} ${url}: ${detail}`);
   }
@@ -16,6 +18,20 @@ export class DeviceApiError extends Error {
   /** The server refused the device token (wrong, or rotated). */
   get unauthorized(): boolean {
     return this.status === 401;
+  }
+
+  /** An answer that is not 2xx. */
+  static async from(request: Request, response: Response): Promise<DeviceApiError> {
+    const text = await response.text().catch(() => '');
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: kept as text
+    }
+    const body = errorBody(response.status, parsed, response.statusText);
+    const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
+    return new DeviceApiError(request.method, request.url, response.status, `answered ${response.status}: ${message}`, body);
   }
 }
 
@@ -29,77 +45,70 @@ export interface DeviceApiOptions {
   timeoutMs?: number;
 }
 
-const API = '/api/v1';
-
-/** The device routes of the Loa API, authenticated by the speaker's token. */
+/**
+ * The device routes of the Loa API, authenticated by the speaker's token: the JSON ones through the
+ * generated client (open-api/typescript-sdk), audio and the event stream as plain responses whose body
+ * the caller reads. Every failure is a DeviceApiError.
+ */
 export class DeviceApi {
   private readonly fetch: typeof fetch;
+  private readonly client: LoaClient;
 
   constructor(private readonly options: DeviceApiOptions) {
     this.fetch = options.fetch ?? globalThis.fetch;
-  }
-
-  get server(): string {
-    return this.options.server;
-  }
-
-  url(path: string): string {
-    return new URL(path.startsWith('/') ? path : `${API}/${path}`, this.options.server).toString();
+    this.client = createLoaClient({ baseUrl: options.server, token: options.token, fetch: (request) => this.fetch(request) });
+    this.client.use({
+      onError: ({ request, error }) => new DeviceApiError(request.method, request.url, null, describe(error)),
+      onResponse: async ({ request, response }) => {
+        if (!response.ok) throw await DeviceApiError.from(request, response);
+      },
+    });
   }
 
   queue(): Promise<DeviceQueue> {
-    return this.json<DeviceQueue>('GET', 'device/queue');
+    return this.json('GET /api/v1/device/queue', (signal) => this.client.GET('/api/v1/device/queue', { signal }));
   }
 
   receipts(receipts: Receipt[]): Promise<ReceiptAnswer> {
-    return this.json<ReceiptAnswer>('POST', 'device/receipts', { receipts });
+    return this.json('POST /api/v1/device/receipts', (signal) => this.client.POST('/api/v1/device/receipts', { body: { receipts }, signal }));
   }
 
   async status(status: DeviceStatus): Promise<void> {
-    await this.json('POST', 'device/status', status);
+    await this.json('POST /api/v1/device/status', (signal) => this.client.POST('/api/v1/device/status', { body: status, signal }));
   }
 
   /** The rendition at `path` (a queue item's segment url), from byte `from` on (Range) when above 0. */
   audio(path: string, from: number, signal?: AbortSignal): Promise<Response> {
-    return this.open('GET', path, from > 0 ? { range: `bytes=${from}-` } : {}, signal);
+    return this.open(path, from > 0 ? { range: `bytes=${from}-` } : {}, signal);
   }
 
   /** GET /device/events (text/event-stream); the caller reads the body. */
   events(signal?: AbortSignal): Promise<Response> {
-    return this.open('GET', 'device/events', { accept: 'text/event-stream' }, signal);
+    return this.open('/api/v1/device/events', { accept: 'text/event-stream' }, signal);
   }
 
-  /** A request whose answer must be 2xx; the body is left to the caller. */
-  async open(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal, body?: string): Promise<Response> {
-    const url = this.url(path);
-    let res: Response;
+  private async open(path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const request = new Request(new URL(path, this.options.server), { signal, headers: { authorization: `Bearer ${this.options.token()}`, ...headers } });
+    let response: Response;
     try {
-      res = await this.fetch(url, { method, body, signal, headers: { authorization: `Bearer ${this.options.token()}`, ...headers } });
+      response = await this.fetch(request);
     } catch (error) {
-      throw new DeviceApiError(method, url, null, describe(error));
+      throw new DeviceApiError(request.method, request.url, null, describe(error));
     }
-    if (!res.ok) {
-      const text = await res.text().catch(() => '');
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: kept as text
-      }
-      const message = (parsed as { message?: unknown })?.message ?? text;
-      throw new DeviceApiError(method, url, res.status, `answered ${res.status}${message ? `: ${typeof message === 'string' ? message : JSON.stringify(message)}` : ''}`, parsed);
-    }
-    return res;
+    if (!response.ok) throw await DeviceApiError.from(request, response);
+    return response;
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const signal = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-    const res = await this.open(method, path, body === undefined ? {} : { 'content-type': 'application/json' }, signal, body === undefined ? undefined : JSON.stringify(body));
-    if (res.status === 204) return undefined as T;
+  /** One JSON exchange within the timeout; `route` ("GET /api/v1/...") names it if its answer cannot be read. */
+  private async json<T>(route: string, call: (signal: AbortSignal) => Promise<{ data?: T; response: Response }>): Promise<T> {
     try {
-      return (await res.json()) as T;
+      return (await call(AbortSignal.timeout(this.options.timeoutMs ?? 30_000))).data as T;
     } catch (error) {
-      throw new DeviceApiError(method, this.url(path), res.status, `unreadable answer: ${describe(error)}`);
+      if (error instanceof DeviceApiError) throw error;
+      // The answer began but its body could not be read: cut off, too slow, or not JSON.
+      const [method, path] = route.split(' ');
+      const detail = (error as Error)?.name === 'TimeoutError' ? describe(error) : `unreadable answer: ${describe(error)}`;
+      throw new DeviceApiError(method, new URL(path, this.options.server).toString(), null, detail);
     }
   }
 }

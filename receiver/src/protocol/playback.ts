@@ -4,7 +4,7 @@ import type { ReceiverLog } from './events.js';
 import type { Outbox } from './outbox.js';
 import { plan, steps, type Candidate } from './planner.js';
 import type { QueueState } from './queue-state.js';
-import type { Priority, QueueItem, QueueSegment, Receipt } from './types.js';
+import type { PlayingNow, QueueItem, QueueSegment, Receipt } from './types.js';
 
 /** Plays audio: a player process on the box, a timer in the simulator. */
 export interface Player {
@@ -44,7 +44,7 @@ export class Playback {
     private readonly onSettled: () => void,
   ) {}
 
-  playing(): { broadcastId: string; priority: Priority; startedAt: string } | null {
+  playing(): PlayingNow | null {
     return this.current ? { broadcastId: this.current.item.broadcastId, priority: this.current.item.priority, startedAt: this.current.startedAt } : null;
   }
 

@@ -89,12 +89,6 @@ export class ReceiptSender {
         for (const receipt of batch) await this.send([receipt]);
         return;
       }
-      if (error.status === 400 && batch[0].status === 'interrupted') {
-        // A server from before `interrupted` (SPEC §9) refuses it: it still learns the play failed part-way.
-        const [cut] = batch;
-        await this.send([{ ...cut, status: 'failed', error: `interrupted: ${cut.error ?? 'cut short'}` }]);
-        return;
-      }
       if (error.status === 400) {
         await this.outbox.answered([batch[0].broadcastId]);
         this.log({ level: 'error', event: 'receipts-refused', receipt: batch[0], error: error.message });

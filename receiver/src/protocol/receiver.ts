@@ -8,7 +8,7 @@ import { Playback, type Player } from './playback.js';
 import { QueueState } from './queue-state.js';
 import { ReceiptSender } from './receipt-sender.js';
 import { readEventStream, type PushedEvent } from './sse.js';
-import { PRIORITY_RANK, type DeviceStatus, type QueueItem } from './types.js';
+import { PRIORITY_RANK, type DeviceStatus, type PushEventData, type QueueItem } from './types.js';
 
 export interface ReceiverOptions {
   api: DeviceApi;
@@ -197,22 +197,24 @@ export class Receiver {
 
   private onPushed(event: PushedEvent, sentAt: number): void {
     const { clock } = this.options;
-    let data: Record<string, unknown>;
+    let data: unknown;
     try {
-      data = JSON.parse(event.data) as Record<string, unknown>;
+      data = JSON.parse(event.data);
     } catch {
       this.log({ level: 'warn', event: 'push-unreadable', type: event.type, data: event.data.slice(0, 200) });
       return;
     }
     switch (event.type) {
-      case 'hello':
+      case 'hello': {
+        const { now } = data as PushEventData['hello'];
         // The server reads its clock for `hello` at the very end of the exchange, so the midpoint of
         // this round trip is early: it only stands in until a queue read (next line) gives a fair sample.
-        if (typeof data.now === 'string' && !clock.synced) clock.observe(data.now, sentAt, clock.mark());
+        if (!clock.synced) clock.observe(now, sentAt, clock.mark());
         void this.readQueue('connected');
         break;
+      }
       case 'broadcast': {
-        const item = data as unknown as QueueItem;
+        const item = data as PushEventData['broadcast'];
         if (this.outbox.isHandled(item.broadcastId)) break;
         const added = this.state.learn(item, clock.now());
         this.log({ level: 'info', event: 'pushed-broadcast', broadcastId: item.broadcastId, priority: item.priority, startsAt: item.startsAt, added });
@@ -220,10 +222,12 @@ export class Receiver {
         this.playback.replan();
         break;
       }
-      case 'cancel':
-        this.playback.cancel(String(data.broadcastId), `${String(data.status ?? 'cancelled')} by the server`);
+      case 'cancel': {
+        const { broadcastId, status } = data as PushEventData['cancel'];
+        this.playback.cancel(broadcastId, `${status} by the server`);
         this.refreshDownloads();
         break;
+      }
       case 'token':
         this.log({ level: 'error', event: 'token-revoked', error: 'the server rotated this speaker\'s token: install the new one in the token file' });
         this.unauthorized();

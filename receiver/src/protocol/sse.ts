@@ -10,9 +10,6 @@ export interface PushedEvent {
  * `onEvent` for each event. The server sends a comment at least every 30 s, so a stream silent for
  * `idleMs` is taken for dead (a NAT or proxy dropped it without a FIN) and cancelled. Resolves
  * when the stream ends or `signal` aborts; rejects when reading fails or the stream went idle.
- *
- * It holds only the parser and a decoder per connection, so a load generator can keep tens of
- * thousands open in one process (the push bench reuses it).
  */
 export async function readEventStream(response: Response, onEvent: (event: PushedEvent) => void, idleMs: number, signal?: AbortSignal): Promise<void> {
   if (!response.body) throw new Error('event stream without a body');
@@ -21,11 +18,13 @@ export async function readEventStream(response: Response, onEvent: (event: Pushe
   const parser = createParser({ onEvent: (event) => onEvent({ type: event.event ?? 'message', data: event.data }) });
   let idle = false;
   let timer = setTimeout(onIdle, idleMs);
+  // Cancelling a body the fetch's own signal has already broken off rejects: nothing is left to stop then.
+  const cancel = () => void reader.cancel().catch(() => undefined);
   function onIdle() {
     idle = true;
-    void reader.cancel();
+    cancel();
   }
-  const onAbort = () => void reader.cancel();
+  const onAbort = cancel;
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {

@@ -1,57 +1,30 @@
-/** The device API's shapes (SPEC §6, §8, §9), as a receiver sees them. */
+/** The device API's shapes (SPEC §6, §8, §9), from the generated client's schema (open-api/loa-api.json). */
+import type { Schemas } from '../../../open-api/typescript-sdk/src/index.js';
 
-export type Priority = 'normal' | 'priority' | 'emergency';
+export type Priority = Schemas['Priority'];
 
-export interface QueueSegment {
-  id: string;
-  /** Where to download the rendition, relative to the server origin. */
-  url: string;
-  /** sha256 of the rendition; null only if the server lost it. */
-  sha256: string | null;
-  durationSec: number;
-}
+export type QueueSegment = Schemas['DeviceQueueSegment'];
 
 /** One item of GET /device/queue, and the data of a pushed `broadcast` event. */
-export interface QueueItem {
-  broadcastId: string;
-  startsAt: string;
-  endsAt: string;
-  priority: Priority;
-  repeat: number;
-  gapSec: number;
-  segments: QueueSegment[];
-}
+export type QueueItem = Schemas['DeviceQueueItem'];
 
-export interface DeviceQueue {
-  now: string;
-  items: QueueItem[];
-}
+export type DeviceQueue = Schemas['DeviceQueue'];
 
-export type ReceiptStatus = 'played' | 'failed' | 'interrupted';
+export type Receipt = Schemas['ReceiptBatch']['receipts'][number];
 
-export interface Receipt {
-  broadcastId: string;
-  status: ReceiptStatus;
-  startedAt: string;
-  finishedAt?: string | null;
-  error?: string | null;
-}
+export type ReceiptAnswer = Schemas['ReceiptResult'];
 
-export interface ReceiptAnswer {
-  accepted: number;
-  duplicates: number;
-}
+/** POST /device/status. */
+export type DeviceStatus = Schemas['DeviceStatusReport'];
 
-/** POST /device/status (SPEC §9). */
-export interface DeviceStatus {
-  agent: string;
-  version: string;
-  playing: { broadcastId: string; priority: Priority; startedAt: string } | null;
-  cacheBytes: number;
-  freeBytes: number | null;
-  outbox: number;
-  clockOffsetMs: number;
-  lastError?: string;
+export type PlayingNow = NonNullable<DeviceStatus['playing']>;
+
+/** The data of each event of GET /device/events, by event name. */
+export interface PushEventData {
+  hello: Schemas['DeviceHelloEvent'];
+  broadcast: QueueItem;
+  cancel: Schemas['DeviceCancelEvent'];
+  token: Schemas['DeviceTokenEvent'];
 }
 
 export const PRIORITY_RANK: Record<Priority, number> = { normal: 0, priority: 1, emergency: 2 };
