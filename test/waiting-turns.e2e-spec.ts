@@ -123,6 +123,37 @@ describe('cut-ins waiting for their turn move up', () => {
     }
   });
 
+  /** A one-off emergency-priority schedule in `communeId`, `inMs` from now: its broadcast holds the commune's speakers then. */
+  const scheduledEmergency = async (communeId: string, inMs: number, segmentId = clip.id) => {
+    const res = await t.http.post('/api/v1/schedules').set(auth(t.adminToken))
+      .send({ communeId, title: 'Diễn tập', segmentIds: [segmentId], priority: 'emergency', at: new Date(Date.now() + inMs).toISOString() });
+    if (res.status !== 201) throw new Error(`schedule: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string };
+  };
+
+  it('deleting a schedule whose broadcast an emergency waits for moves the emergency up', async () => {
+    const { east } = await district();
+    const schedule = await scheduledEmergency(east.id, 60_000);
+    const waiting = await emergency(east.id, 'Lũ quét');
+    expect(waiting).toMatchObject({ status: 'scheduled' });
+    expect(Date.parse(waiting.startsAt)).toBeGreaterThan(Date.now() + 60_000);
+    expect((await t.http.delete(`/api/v1/schedules/${schedule.id}`).set(auth(t.adminToken))).status).toBe(200);
+    expect(await waitUntil(() => get(waiting.id), (b) => b.status === 'on_air', 10_000, 'the emergency on air')).toMatchObject({ reason: null });
+    expect(await moves(waiting.id)).toHaveLength(1);
+  });
+
+  it('one skipped when it comes due (its clip retired meanwhile) lets the one waiting behind it on at once', async () => {
+    const { east } = await district();
+    const doomed = await createReadySegment(t, { areaId: tree.province.id, durationSec: 120 });
+    await scheduledEmergency(east.id, 3000, doomed.id);
+    const waiting = await emergency(east.id, 'Lũ quét');
+    expect(Date.parse(waiting.startsAt)).toBeGreaterThan(Date.now() + 120_000);
+    expect((await t.http.delete(`/api/v1/segments/${doomed.id}`).set(auth(t.adminToken))).status).toBe(200);
+    const aired = await waitUntil(() => get(waiting.id), (b) => b.status === 'on_air', 15_000, 'the emergency on air after the skip');
+    expect(Date.parse(aired.startsAt)).toBeLessThan(Date.parse(waiting.startsAt));
+    expect((await moves(waiting.id))[0].details).toMatchObject({ from: waiting.startsAt, waitsFor: [] });
+  });
+
   it('an alert taken off the air lets the emergency waiting behind it on', async () => {
     const { east } = await district();
     const alert = await t.http.post('/api/v1/alerts').set(auth(t.adminToken)).set('content-type', 'application/cap+xml')

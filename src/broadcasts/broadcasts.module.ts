@@ -24,6 +24,6 @@ import { WaitingTurns } from './waiting-turns.js';
   imports: [SpeakersModule],
   controllers: [BroadcastsController],
   providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, DeliveryCountsRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, Preemptions, WaitingTurns, CutIns, BroadcastWithdrawals],
-  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
+  exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, WaitingTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

@@ -10,6 +10,7 @@ import { airProblem, Playlists } from './playlist.js';
 import { chunked } from '../database/sql.js';
 import { SpeakerTargets } from './targets.js';
 import { WriteTransactions } from '../database/write-transactions.js';
+import { WaitingTurns } from './waiting-turns.js';
 
 /** Broadcasts put on air per transaction: one UPDATE and one playlist lookup each, so it can be large. */
 const CLAIM_BATCH = 10_000;
@@ -58,6 +59,7 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly notifier: DeviceNotifier,
+    private readonly waitingTurns: WaitingTurns,
   ) {}
 
   /**
@@ -87,6 +89,7 @@ export class Dispatcher {
       unfilled.push(...batch.unfilled.map((b) => b.id));
       const airing = batch.airing.filter((b) => !batch.speakerless.has(b.id));
       this.notifier.withdraw(batch.withdrawn);
+      await this.waitingTurns.follow(batch.withdrawn);
       // Announced once their deliveries exist: a receiver told of one can fetch its audio and report it.
       if (batch.inline) this.notifier.announceIds(airing.map((b) => b.id));
       outcome.onAir += airing.length;
@@ -135,6 +138,7 @@ export class Dispatcher {
     });
     if (batch.found.length) this.logger.log(`${batch.created} pending deliveries for ${batch.found.length - batch.speakerless.size} broadcast(s) on air`);
     this.notifier.withdraw(batch.withdrawn);
+    await this.waitingTurns.follow(batch.withdrawn);
     this.notifier.announceIds(batch.found.filter((b) => !batch.speakerless.has(b.id)).map((b) => b.id));
     return { waiting: batch.found.length, speakerless: batch.speakerless.size };
   }

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 import { DeviceNotifier } from '../push/device-notifier.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import { BroadcastEntity } from './broadcast.entity.js';
@@ -32,12 +33,16 @@ export interface MovedUp {
  * any cut-in, receivers are told its new `startsAt`, its dispatch job moves, and each move is audited
  * (`broadcast.move_up`).
  *
- * Race safety, as for the turn itself: all of it happens in the write transaction that takes the
- * broadcasts off, under the turn locks of their top-level areas (PostgreSQL), taken before any of their
- * rows, the order in which every cut-in takes them.
+ * Race safety, as for the turn itself: every move is computed under the turn locks of the top-level
+ * areas (PostgreSQL), from what has committed. A person's stop and an alert's withdrawal (`release`) do
+ * it in the transaction that takes the broadcasts off, locks taken before any of their rows (the order
+ * every cut-in takes them in, so no deadlock); a dispatch skip and a schedule's cancellations
+ * (`follow`) right after their own commit.
  */
 @Injectable()
 export class WaitingTurns {
+  private readonly logger = new Logger(WaitingTurns.name);
+
   constructor(
     private readonly turns: BroadcastTurns,
     private readonly broadcasts: BroadcastsRepository,
@@ -46,6 +51,7 @@ export class WaitingTurns {
     private readonly jobs: BroadcastJobs,
     private readonly notifier: DeviceNotifier,
     private readonly audit: AuditService,
+    private readonly transactions: WriteTransactions,
     private readonly clock: Clock,
   ) {}
 
@@ -57,6 +63,23 @@ export class WaitingTurns {
     const turnsFreed = freed.filter((b) => this.turns.holdsTurns(b.priority));
     if (!turnsFreed.length) return { freed, movedUp: [] };
     return { freed, movedUp: await this.moveUp(manager, turnsFreed, this.clock.now()) };
+  }
+
+  /**
+   * After the commit of a change that took broadcasts off on its own (a dispatch skip, a schedule's
+   * cancelled broadcasts): the cut-ins behind them move up in a write transaction of their own. As safe
+   * as within the change: every turn is computed under the lock, from what has committed. A failure
+   * leaves them at their later start (they still air, one at a time) and is logged, not thrown: the
+   * change itself stands.
+   */
+  async follow(freed: MovedBroadcast[]): Promise<void> {
+    const turnsFreed = freed.filter((b) => this.turns.holdsTurns(b.priority));
+    if (!turnsFreed.length) return;
+    try {
+      await this.settle(await this.transactions.run((manager) => this.moveUp(manager, turnsFreed, this.clock.now())));
+    } catch (error) {
+      this.logger.warn(`broadcasts waiting behind ${turnsFreed.map((b) => b.id).join(', ')} not moved up: ${(error as Error).message}`);
+    }
   }
 
   /** After commit: receivers told of the new times, dispatch jobs moved, each move audited. */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository.js';
 import { coveringPaths } from '../auth/scope.js';
+import { WaitingTurns } from '../broadcasts/waiting-turns.js';
 import { BroadcastJobs } from '../broadcasts/broadcast-jobs.js';
 import type { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { BroadcastsRepository, type MovedBroadcast } from '../broadcasts/broadcasts.repository.js';
@@ -65,6 +66,7 @@ export class Materialiser {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly notifier: DeviceNotifier,
+    private readonly waitingTurns: WaitingTurns,
   ) {}
 
   horizon(now: Date): Date {
@@ -201,8 +203,9 @@ export class Materialiser {
   }
 
   /**
-   * After commit: receivers are told, and the queue follows the database (a failure there is repaired
-   * by the next tick's reconciliation).
+   * After commit: receivers are told, the queue follows the database (a failure there is repaired
+   * by the next tick's reconciliation), and cut-ins that waited for a cancelled or preempted broadcast
+   * move up (SPEC §14).
    */
   async follow(changes: BroadcastChanges): Promise<void> {
     this.notifier.announce(changes.announced);
@@ -213,6 +216,7 @@ export class Materialiser {
     } catch (error) {
       this.logger.warn(`broadcast jobs not updated (the next tick will): ${(error as Error).message}`);
     }
+    await this.waitingTurns.follow(changes.withdrawn);
   }
 
   /**
