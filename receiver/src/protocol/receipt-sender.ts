@@ -1,4 +1,4 @@
-import { Backoff, sleep } from './backoff.js';
+import { Backoff, Waker } from './backoff.js';
 import { DeviceApiError, type DeviceApi } from './api.js';
 import type { Outbox } from './outbox.js';
 import type { ReceiverLog } from './events.js';
@@ -15,7 +15,7 @@ export const MAX_BATCH = 500;
  */
 export class ReceiptSender {
   private readonly backoff = new Backoff(2000, 300_000);
-  private wake: AbortController | null = null;
+  private readonly waker = new Waker();
   private running = false;
 
   constructor(
@@ -30,7 +30,7 @@ export class ReceiptSender {
   /** Sends now: new receipts, or the server is back. */
   kick(): void {
     this.backoff.reset();
-    this.wake?.abort();
+    this.waker.wake();
   }
 
   /** Runs until `signal` aborts. */
@@ -50,12 +50,8 @@ export class ReceiptSender {
             this.log({ level: 'warn', event: 'receipts-kept', outbox: this.outbox.size, retryInMs: delay, error: (error as Error).message });
           }
         }
-        this.wake = new AbortController();
-        const stop = () => this.wake?.abort();
-        signal.addEventListener('abort', stop, { once: true });
         // Sleep until kicked (new receipts) or, after a failure, until the retry is due.
-        await sleep(delay ?? 3_600_000, this.wake.signal);
-        signal.removeEventListener('abort', stop);
+        await this.waker.sleep(delay ?? 3_600_000, signal);
       }
     } finally {
       this.running = false;
