@@ -24,6 +24,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AreaEntity } from '../src/areas/area.entity.js';
 import { BroadcastJobs, type SlotJob } from '../src/broadcasts/broadcast-jobs.js';
+import { BroadcastsRepository } from '../src/broadcasts/broadcasts.repository.js';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { DeliveryEntity } from '../src/broadcasts/delivery.entity.js';
 import { Clock } from '../src/common/clock.js';
@@ -71,7 +72,7 @@ async function seed(db: DataSource, startsAt: number): Promise<void> {
   const broadcasts: BroadcastEntity[] = communes.map((communeId) => ({
     id: randomUUID(), scheduleId: randomUUID(), areaId: communeId, areaPath: `${provincePath}${communeId}/`, title: 'Bản tin sáng', startsAt: new Date(startsAt),
     endsAt: new Date(startsAt + 300_000), priority: 'normal', repeat: 1, gapSec: 30, segmentIds: [segment], segmentDurations: [300], speakerIds: null,
-    status: 'scheduled', reason: null, createdBy: null, createdAt: now, onAirAt: null, finalisedAt: null,
+    status: 'scheduled', reason: null, createdBy: null, createdAt: now, onAirAt: null, finalisedAt: null, notBefore: null,
   }));
   await db.transaction(async (m) => {
     for (let i = 0; i < broadcasts.length; i += 500) await m.insert(BroadcastEntity, broadcasts.slice(i, i + 500));
@@ -107,7 +108,8 @@ async function measureLoa(env: Record<string, string>, redisUrl: string): Promis
     // The instant is fixed before seeding, like a 07:00 bulletin planned days ahead; seeding leaves a few seconds' margin.
     const due = Date.now() + 20_000;
     await seed(db, due);
-    await new BroadcastJobs(queue, new Clock()).dispatchAt([new Date(due)]);
+    const repository = new BroadcastsRepository(db.getRepository(BroadcastEntity));
+    await new BroadcastJobs(queue, repository, new Clock()).dispatchAt([new Date(due)]);
     console.log(`  seeded ${fmt(BROADCASTS)} communes, ${fmt(DELIVERIES)} speakers, ${fmt(BROADCASTS)} broadcasts in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s; due in ${((due - Date.now()) / 1000).toFixed(1)} s`);
     if (Date.now() > due - 2000) throw new Error('seeding took too long: the broadcasts were due before the measurement could start');
 

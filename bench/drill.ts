@@ -22,7 +22,7 @@ function table(mornings: Morning[]): string {
   const rows: Array<[string, (m: Morning) => string]> = [
     ['receivers', (m) => m.receivers.toLocaleString('en')],
     ['broadcasts (one per commune, same minute)', (m) => m.broadcasts.toLocaleString('en')],
-    ['schedules materialised by the worker tick in', (m) => `${(m.materialisedMs / 1000).toFixed(1)} s`],
+    ['schedules materialised: the tick / after written', (m) => `${(m.tickMs / 1000).toFixed(1)} s / ${(m.materialisedMs / 1000).toFixed(1)} s`],
     ['on air after the minute: p50 / p99 / max', (m) => `${m.onAir.p50Ms} / ${m.onAir.p99Ms} / ${m.onAir.maxMs} ms`],
     [`broadcasts on air within ${TARGET_ON_AIR_MS / 1000} s`, (m) => `${m.onAir.within2s.toLocaleString('en')} of ${m.broadcasts.toLocaleString('en')}`],
     ['deliveries created', (m) => m.deliveries.toLocaleString('en')],
@@ -43,7 +43,7 @@ function table(mornings: Morning[]): string {
 }
 
 export async function run(): Promise<void> {
-  const { values } = parseArgs({ options: { receivers: { type: 'string', default: '100000' }, 'skip-single': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { receivers: { type: 'string', default: '100000' }, 'skip-single': { type: 'boolean', default: false }, 'skip-cluster': { type: 'boolean', default: false }, 'keep-logs': { type: 'boolean', default: false } } });
   const receivers = Number(values.receivers);
   if (!Number.isInteger(receivers) || receivers < 1) throw new Error('--receivers must be a positive whole number');
   const base = {
@@ -56,16 +56,21 @@ export async function run(): Promise<void> {
   const mornings: Morning[] = [];
   try {
     if (!values['skip-single']) mornings.push(await runMorning('single', receivers, workDir, base));
-    mornings.push(await runMorning('cluster', receivers, workDir, base));
+    if (!values['skip-cluster']) mornings.push(await runMorning('cluster', receivers, workDir, base));
   } finally {
     const redis = new Redis(base.REDIS_URL);
     const keys = await redis.keys(`loa-drill-${process.pid}_*`);
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
     redis.disconnect();
-    rmSync(workDir, { recursive: true, force: true });
+    if (values['keep-logs']) console.log(`drill: logs kept in ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
   }
   console.log(`\n${table(mornings)}\n`);
   for (const m of mornings) for (const fault of m.faults) console.log(`fault (${m.setup}): ${fault}`);
+  for (const m of mornings) {
+    const problems = Object.entries(m.fleet.problems).sort((a, b) => b[1] - a[1]);
+    for (const [problem, count] of problems.slice(0, 10)) console.log(`receivers (${m.setup}): ${count.toLocaleString('en')} x ${problem}`);
+  }
   console.log(`drill took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
   const failed = mornings.filter((m) => m.checks.reportMismatches || m.checks.airedTwice || m.checks.duplicateDeliveries || m.checks.deliveryMismatches || m.checks.receiptsLost);
   if (failed.length) throw new Error(`drill: checks failed on ${failed.map((m) => m.setup).join(', ')}`);

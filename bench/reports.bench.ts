@@ -358,7 +358,7 @@ const ratePerSec = (t: Tally) => t.receipts / (t.wallMs / 1000);
  */
 async function ingestion(db: DataSource, world: World, rollups: RollupsRepository): Promise<void> {
   const transactions = new WriteTransactions(db);
-  const broadcastsRepository = new BroadcastsRepository(db.getRepository(BroadcastEntity), db.getRepository(DeliveryEntity));
+  const broadcastsRepository = new BroadcastsRepository(db.getRepository(BroadcastEntity));
   const writers = {
     on: new DeliveriesRepository(rollups, broadcastsRepository, transactions),
     off: new DeliveriesRepository(new NoRollups(new BroadcastFactsLoader()), broadcastsRepository, transactions),

@@ -13,6 +13,7 @@ import { UserLifecycle1764986400000 } from './1764986400000-user-lifecycle.js';
 import { SegmentSpeech1764990000000 } from './1764990000000-segment-speech.js';
 import { Alerts1765000000000 } from './1765000000000-alerts.js';
 import { SpeakerStatus1765065600000 } from './1765065600000-speaker-status.js';
+import { BroadcastNotBefore1765152000000 } from './1765152000000-broadcast-not-before.js';
 
 /** Every migration, in order. Listed explicitly so ts-jest, the built app and the CLI load the same set. */
-export const MIGRATIONS = [InitialSchema1764028800000, DeviceQueueIndex1764201600000, SegmentAreaOptional1764288000000, ReportRollups1764374400000, LiveBroadcastUnique1764460800000, ReportRollupJournal1764547200000, ReportRollupJournalSeq1764633600000, ReportRollupsClustered1764720000000, ReportSpeakerQuartersYears1764806400000, ReportSpeakerHalfYears1764892800000, InterruptedDeliveries1764979200000, UserLifecycle1764986400000, SegmentSpeech1764990000000, Alerts1765000000000, SpeakerStatus1765065600000];
+export const MIGRATIONS = [InitialSchema1764028800000, DeviceQueueIndex1764201600000, SegmentAreaOptional1764288000000, ReportRollups1764374400000, LiveBroadcastUnique1764460800000, ReportRollupJournal1764547200000, ReportRollupJournalSeq1764633600000, ReportRollupsClustered1764720000000, ReportSpeakerQuartersYears1764806400000, ReportSpeakerHalfYears1764892800000, InterruptedDeliveries1764979200000, UserLifecycle1764986400000, SegmentSpeech1764990000000, Alerts1765000000000, SpeakerStatus1765065600000, BroadcastNotBefore1765152000000];

@@ -44,7 +44,9 @@ describe('alerts: CAP 1.2 on the air', () => {
     const xml = message({ instruction: 'Gọi 113 khi cần. Liên hệ BHXH huyện.', geocodes: [['VN-DVHC', commune.code]] });
     const res = await post(xml);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ identifier: expect.stringMatching(/^T-/), sender: 'kttv@example.vn', msgType: 'Alert', status: 'Actual', areaIds: [commune.id], outcome: 'on_air' });
+    expect(res.body).toMatchObject({
+      identifier: expect.stringMatching(/^T-/), sender: 'kttv@example.vn', msgType: 'Alert', status: 'Actual', areaIds: [commune.id], areas: [{ id: commune.id, name: commune.name, code: commune.code }], outcome: 'on_air',
+    });
     expect(res.body.broadcastIds).toHaveLength(1);
     const aired = await broadcast(res.body.broadcastIds[0]);
     expect(aired).toMatchObject({ status: 'on_air', priority: 'emergency', repeat: 2, gapSec: 10, areaId: commune.id, title: 'Tin bão khẩn cấp' });
@@ -70,6 +72,18 @@ describe('alerts: CAP 1.2 on the air', () => {
     expect(detail.body.broadcasts).toEqual([expect.objectContaining({ id: aired.id, counts: expect.objectContaining({ targeted: 1 }) })]);
     const audit = await t.http.get('/api/v1/audit?action=alert.receive').set(auth(t.adminToken));
     expect(audit.body.items.some((e: { resourceId: string }) => e.resourceId === res.body.id)).toBe(true);
+  });
+
+  it('reads a time in Z as UTC (CAP forbids the designator, but refusing a real warning over it is worse), and refuses one with no zone', async () => {
+    const { geocodes } = await freshCommune();
+    const expires = new Date(Math.floor(Date.now() / 1000) * 1000 + HOUR);
+    const utc = `${expires.toISOString().slice(0, 19)}Z`;
+    const res = await post(message({ geocodes, expires }).replace(capTime(expires), utc));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ outcome: 'on_air', expires: expires.toISOString() });
+    const zoneless = await post(message({ geocodes, expires }).replace(capTime(expires), utc.slice(0, -1)));
+    expect(zoneless.status).toBe(400);
+    expect(zoneless.body.message).toMatch(/^alert\/info\[1\]\/expires: .*a time zone is required/);
   });
 
   it('schedules a non-urgent alert as a priority broadcast at its onset, and nothing after expires', async () => {

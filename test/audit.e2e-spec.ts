@@ -9,7 +9,9 @@ import { AuditEntryEntity } from '../src/audit/audit-entry.entity.js';
 import { chainHash } from '../src/audit/audit-hash.js';
 import { AuditRepository } from '../src/audit/audit.repository.js';
 import { DeliveriesRepository } from '../src/broadcasts/deliveries.repository.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { openDatabase } from '../src/database/data-source.js';
+import { WriteTransactions } from '../src/database/write-transactions.js';
+import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
 import { makeSpeechLike } from './helpers/audio.js';
 import { capXml } from './helpers/cap.js';
 import { insertSegment } from './helpers/device-rows.js';
@@ -425,6 +427,29 @@ describe('audit trail', () => {
       const res = await trail(t.adminToken, query);
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
+    }
+  });
+
+  // PostgreSQL, the scale-out database: SQLite connections of one process cannot stand in for processes
+  // (better-sqlite3 waits for the file lock synchronously, holding up the connection that has it).
+  (onPostgres() ? it : it.skip)('takes appends from several processes at once without a retry, chained without a gap', async () => {
+    // Each writer is another process's view: its own connections and its own AuditRepository.
+    const writers = await Promise.all(Array.from({ length: 3 }, () => openDatabase(t.config)));
+    let failedStatements = 0;
+    for (const db of writers) {
+      const logger = db.logger as { logQueryError: (...args: unknown[]) => void };
+      logger.logQueryError = () => failedStatements++;
+    }
+    try {
+      const before = await lastSeq();
+      const appenders = writers.map((db) => new AuditRepository(db.getRepository(AuditEntryEntity), new WriteTransactions(db)));
+      const rows = await Promise.all(appenders.flatMap((appender, w) => Array.from({ length: 40 }, (_, i) =>
+        appender.append({ at: new Date(), userId: null, areaPath: null, action: 'test.concurrent', resource: 'test', resourceId: `${w}-${i}`, details: { w, i }, ip: null }))));
+      expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 120 }, (_, i) => before + 1 + i));
+      expect(failedStatements).toBe(0);
+      expect(await verify()).toMatchObject({ ok: true, firstBadSeq: null, entries: before + 120 });
+    } finally {
+      await Promise.all(writers.map((db) => db.destroy()));
     }
   });
 

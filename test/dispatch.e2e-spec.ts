@@ -99,7 +99,7 @@ describe('dispatch', () => {
     const rows: BroadcastEntity[] = Array.from({ length: 500 }, (_, i) => ({
       id: randomUUID(), scheduleId: null, areaId: communeId, areaPath, title: `b${i}`, startsAt: new Date(now.getTime() - 60_000), endsAt: now,
       priority: 'normal', repeat: 1, gapSec: 0, segmentIds: [segment.id], segmentDurations: [2], speakerIds: null, status: 'on_air', reason: null,
-      createdBy: null, createdAt: now, onAirAt: now, finalisedAt: null,
+      createdBy: null, createdAt: now, onAirAt: now, finalisedAt: null, notBefore: null,
     }));
     await db.getRepository(BroadcastEntity).insert(rows);
     const deliveries = t.app.get(DeliveriesRepository);
@@ -139,7 +139,7 @@ describe('dispatch', () => {
     const orphan: BroadcastEntity = {
       id: randomUUID(), scheduleId: null, areaId: communeId, areaPath, title: 'mồ côi', startsAt, endsAt: new Date(startsAt.getTime() + 60_000), priority: 'normal',
       repeat: 1, gapSec: 0, segmentIds: [segment.id], segmentDurations: [60], speakerIds: null, status: 'on_air', reason: null, createdBy: null,
-      createdAt: startsAt, onAirAt: startsAt, finalisedAt: null,
+      createdAt: startsAt, onAirAt: startsAt, finalisedAt: null, notBefore: null,
     };
     await t.app.get(DataSource).getRepository(BroadcastEntity).insert(orphan);
     await t.app.get(SchedulerTick).tick();

@@ -54,6 +54,8 @@ describe('console: composing a spoken bulletin, and alerts', () => {
     await page.getByRole('navigation', { name: 'Menu chính' }).getByRole('link', { name: 'Cảnh báo' }).click();
     const row = page.getByRole('row', { name: /Lũ quét khẩn cấp/ });
     await row.getByText('Đang phát').waitFor();
+    // The commune was made after the admin signed in (so the console's own list of areas lacks it): named all the same.
+    await row.getByRole('cell', { name: tree.communeA.name, exact: true }).waitFor();
     await browser.screenshot('02-alerts');
     await row.getByRole('button', { name: 'Dừng' }).click();
     await page.getByRole('button', { name: 'Dừng ngay' }).click();

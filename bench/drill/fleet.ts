@@ -12,9 +12,14 @@ const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
 let learnedBefore = 0;
 let learnedLate = 0;
 const acceptedPerSecond: Record<number, number> = {};
+/** Warnings and errors by kind (the event and its message without URLs and ids), to say what went wrong. */
+const problems: Record<string, number> = {};
+const kind = (event: Record<string, unknown>) =>
+  `${String(event.event)}: ${String(event.error ?? '')}`.replace(/https?:\/\/\S+/g, 'URL').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID').slice(0, 160);
 const fleet = new ReceiverFleet({
   base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), batch: 100,
   log: (event) => {
+    if (event.level === 'warn' || event.level === 'error') problems[kind(event)] = (problems[kind(event)] ?? 0) + 1;
     if (event.event === 'play-start') {
       if (Number(event.learnedLateMs) > 0) learnedLate++;
       else learnedBefore++;
@@ -25,7 +30,7 @@ const fleet = new ReceiverFleet({
   },
 });
 const report = () => {
-  process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, acceptedPerSecond })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, acceptedPerSecond, problems })}\n`);
   process.exit(0);
 };
 // A receiver stuck on a request (a server that stopped answering) must not hold the drill: report what was counted.

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { tableOf } from '../../src/database/sql.js';
 import { ScheduleEntity } from '../../src/schedules/schedule.entity.js';
+import { BroadcastEntity } from '../../src/broadcasts/broadcast.entity.js';
 import { openDatabase } from '../../src/database/data-source.js';
 import { makeSpeechLike } from '../../test/helpers/audio.js';
 import { measure, type Measures } from './measure.js';
@@ -25,7 +26,7 @@ const LEAD_AFTER_SCHEDULES_MS = 4 * 60_000;
 export interface FleetResult {
   polls: number; pollErrors: number; pushConnections: number; downloads: number; plays: number; failures: number;
   receiptsSent: number; accepted: number; duplicates: number; refused: number; postErrors: number; unsent: number;
-  learnedBefore: number; learnedLate: number; acceptedPerSecond: Record<string, number>;
+  learnedBefore: number; learnedLate: number; acceptedPerSecond: Record<string, number>; problems: Record<string, number>;
 }
 
 export interface Morning extends Measures {
@@ -36,8 +37,10 @@ export interface Morning extends Measures {
   loadBefore: number;
   loadAfter: number;
   minute: string;
-  /** From writing the schedules to every one materialised by the worker's tick. */
+  /** From writing the schedules to every one materialised by the worker's tick (which runs each minute). */
   materialisedMs: number;
+  /** The tick's own work: from its first broadcast written to its last. */
+  tickMs: number;
 }
 
 const say = (line: string) => console.log(`drill: ${line}`);
@@ -62,15 +65,21 @@ async function bulletin(url: string, token: string, dir: string): Promise<string
   return id;
 }
 
-/** Waits (until the minute at most) for the worker's tick to materialise every schedule; answers how long it took. */
-async function materialised(db: DataSource, count: number, minute: Date): Promise<number> {
+/**
+ * Waits (until the minute at most) for the worker's tick to materialise every schedule; answers how
+ * long that took from now, and how long the tick itself took (its first broadcast to its last).
+ */
+async function materialised(db: DataSource, count: number, minute: Date): Promise<{ afterMs: number; tickMs: number }> {
   const started = Date.now();
   const schedules = tableOf(db.manager, ScheduleEntity);
   for (;;) {
     const [row] = (await db.query(`SELECT count(*) AS n FROM ${schedules} WHERE "materialisedUntil" IS NOT NULL`)) as Array<{ n: string }>;
-    if (Number(row.n) >= count || Date.now() > minute.getTime()) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (Number(row.n) >= count || Date.now() > minute.getTime()) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const afterMs = Date.now() - started;
+  const [span] = (await db.query(`SELECT min("createdAt") AS first, max("createdAt") AS last FROM ${tableOf(db.manager, BroadcastEntity)}`)) as Array<{ first: string; last: string }>;
+  return { afterMs, tickMs: Number(span.last) - Number(span.first) };
 }
 
 function runFleet(tokensFile: string, url: string, durationSec: number): Promise<FleetResult> {
@@ -81,10 +90,10 @@ function runFleet(tokensFile: string, url: string, durationSec: number): Promise
 }
 
 function sumFleets(results: FleetResult[]): FleetResult {
-  const total = { acceptedPerSecond: {} } as FleetResult;
+  const total = { acceptedPerSecond: {}, problems: {} } as FleetResult;
   for (const r of results) {
     for (const [key, value] of Object.entries(r)) {
-      if (key === 'acceptedPerSecond') for (const [s, n] of Object.entries(value as Record<string, number>)) total.acceptedPerSecond[s] = (total.acceptedPerSecond[s] ?? 0) + n;
+      if (key === 'acceptedPerSecond' || key === 'problems') for (const [s, n] of Object.entries(value as Record<string, number>)) total[key][s] = (total[key][s] ?? 0) + n;
       else (total as unknown as Record<string, number>)[key] = ((total as unknown as Record<string, number>)[key] ?? 0) + (value as number);
     }
   }
@@ -112,6 +121,8 @@ export async function runMorning(kind: 'single' | 'cluster', receivers: number, 
     LOA_RECEIPT_GRACE_SEC: '20',
     LOA_LOGIN_LIMIT_PER_MIN: '1000',
     LOA_LOG_LEVEL: 'warn',
+    // A profiler or inspector for the Loa processes only (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+    ...(process.env.LOA_DRILL_NODE_OPTIONS ? { NODE_OPTIONS: process.env.LOA_DRILL_NODE_OPTIONS } : {}),
   };
   const loadBefore = loadavg()[0];
   say(`${kind}: importing the areas`);
@@ -136,8 +147,8 @@ export async function runMorning(kind: 'single' | 'cluster', receivers: number, 
     say(`${kind}: scheduling ${seeded.communeIds.length} communes' bulletins at ${minute.toISOString()}`);
     await seedSchedules(db, seeded.communeIds, segmentId, minute);
     const url = setup.url;
-    const materialisedAfter = await materialised(db, seeded.communeIds.length, minute);
-    say(`${kind}: schedules materialised in ${(materialisedAfter / 1000).toFixed(1)} s; receivers starting`);
+    const materialisation = await materialised(db, seeded.communeIds.length, minute);
+    say(`${kind}: schedules materialised ${(materialisation.afterMs / 1000).toFixed(1)} s after they were written (the tick itself: ${(materialisation.tickMs / 1000).toFixed(1)} s); receivers starting`);
     const leadMs = minute.getTime() - Date.now();
     if (leadMs < POLL_SEC * 1000) say(`${kind}: only ${Math.round(leadMs / 1000)} s before the minute: receivers that poll after it learn late`);
 
@@ -152,7 +163,7 @@ export async function runMorning(kind: 'single' | 'cluster', receivers: number, 
     const fleet = sumFleets(await fleets);
     say(`${kind}: receivers done; waiting for every broadcast to be finalised`);
     const measures = await measure(db, setup.url, token, minute, seeded, fleet);
-    return { setup: setup.name, receivers, fleet, faults, loadBefore, loadAfter: loadavg()[0], minute: minute.toISOString(), materialisedMs: materialisedAfter, ...measures };
+    return { setup: setup.name, receivers, fleet, faults, loadBefore, loadAfter: loadavg()[0], minute: minute.toISOString(), materialisedMs: materialisation.afterMs, tickMs: materialisation.tickMs, ...measures };
   } finally {
     await setup?.stop();
     // Connections of the stopped processes may still be closing: a DROP meeting one of them can deadlock.

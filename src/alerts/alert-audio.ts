@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { access, writeFile } from 'node:fs/promises';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { AudioError } from '../common/audio-error.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
-import { MediaError, MediaRepository } from '../media/media.repository.js';
+import { MediaRepository } from '../media/media.repository.js';
 import { SegmentRenderer } from '../segments/segment-renderer.js';
 import type { SegmentEntity } from '../segments/segment.entity.js';
-import { SegmentsRepository } from '../segments/segments.repository.js';
-import { SpeechError } from '../speech/speech-engine.js';
+import { SegmentsRepository, type TranscodeResult } from '../segments/segments.repository.js';
 import { MAX_SPEECH_CHARS } from '../speech/speech.dto.js';
 import { SpeechService } from '../speech/speech.service.js';
 import { AudioStorage } from '../storage/audio-storage.js';
@@ -83,7 +83,7 @@ export class AlertAudio {
       });
     } catch (error) {
       await this.storage.removeSegmentFiles(id);
-      if (error instanceof MediaError || error instanceof SpeechError) throw new CapError(path, `nothing playable: ${error.message}`);
+      if (error instanceof AudioError) throw new CapError(path, `nothing playable: ${error.message}`);
       throw error;
     }
   }
@@ -126,14 +126,9 @@ export class AlertAudio {
     return bytes;
   }
 
-  private async insert(id: string, owner: AlertAudioOwner, info: CapInfo, result: Awaited<ReturnType<SegmentRenderer['render']>>, origin: Partial<SegmentEntity>): Promise<SegmentEntity> {
-    const now = this.clock.now();
-    const segment: SegmentEntity = {
-      id, title: owner.title.slice(0, 300), topic: 'alert', language: info.language, status: 'ready', error: null, areaId: owner.areaId, areaPath: owner.areaPath,
-      uploadedBy: owner.userId, originalName: '', source: 'upload', text: null, voice: null, spokenText: null, sha256: '', liveSha256: null, sourceBytes: 0,
-      ...result, approved: true, approvedBy: owner.userId, approvedAt: now, validFrom: null, validUntil: owner.expires, createdAt: now, updatedAt: now, retiredAt: null,
-      ...origin,
-    };
+  private async insert(id: string, owner: AlertAudioOwner, info: CapInfo, rendered: TranscodeResult, origin: Partial<SegmentEntity>): Promise<SegmentEntity> {
+    const fields = { id, title: owner.title.slice(0, 300), topic: 'alert', language: info.language, areaId: owner.areaId, areaPath: owner.areaPath, validUntil: owner.expires, ...origin };
+    const segment = readySegment(fields, owner.userId, rendered, this.clock.now());
     await this.segments.insert(segment);
     return segment;
   }
@@ -145,12 +140,10 @@ export class AlertAudio {
     await this.media.attentionSignal(this.storage.sourcePath(ATTENTION_SIGNAL_ID));
     const result = await this.renderer.render(ATTENTION_SIGNAL_ID);
     if (existing) return existing;
-    const now = this.clock.now();
-    const signal: SegmentEntity = {
-      id: ATTENTION_SIGNAL_ID, title: 'Tín hiệu cảnh báo (attention signal)', topic: 'alert-signal', language: 'und', status: 'ready', error: null, areaId: null, areaPath: '/',
-      uploadedBy: null, originalName: '', source: 'upload', text: null, voice: null, spokenText: null, sha256: sha256(Buffer.from('loa attention signal 1')), liveSha256: null,
-      sourceBytes: 0, ...result, approved: true, approvedBy: null, approvedAt: now, validFrom: null, validUntil: null, createdAt: now, updatedAt: now, retiredAt: null,
-    };
+    const signal = readySegment(
+      { id: ATTENTION_SIGNAL_ID, title: 'Tín hiệu cảnh báo (attention signal)', topic: 'alert-signal', language: 'und', areaId: null, areaPath: '/', validUntil: null, sha256: sha256(Buffer.from('loa attention signal 1')) },
+      null, result, this.clock.now(),
+    );
     try {
       await this.segments.insert(signal);
       return signal;
@@ -160,6 +153,16 @@ export class AlertAudio {
       throw error;
     }
   }
+}
+
+type SegmentFields = Pick<SegmentEntity, 'id' | 'title' | 'topic' | 'language' | 'areaId' | 'areaPath' | 'validUntil'> & Partial<SegmentEntity>;
+
+/** A segment made here, ready and approved at once: an alert's audio is the warning centre's word, not reviewed (SPEC §11). */
+function readySegment(fields: SegmentFields, madeBy: string | null, rendered: TranscodeResult, now: Date): SegmentEntity {
+  return {
+    status: 'ready', error: null, uploadedBy: madeBy, originalName: '', source: 'upload', text: null, voice: null, spokenText: null, sha256: '', liveSha256: null, sourceBytes: 0,
+    ...rendered, approved: true, approvedBy: madeBy, approvedAt: now, validFrom: null, createdAt: now, updatedAt: now, retiredAt: null, ...fields,
+  };
 }
 
 const audioResource = (info: CapInfo): CapResource | undefined => info.resources.find((r) => /^audio\//i.test(r.mimeType));

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import type { AreaEntity } from '../areas/area.entity.js';
 import { BroadcastDto } from '../broadcasts/broadcast.dto.js';
 import { iso, IsInstant } from '../common/iso.js';
 import { PageQuery } from '../common/pagination.js';
@@ -12,6 +13,13 @@ export class ListAlertsQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'alerts received before' }) @IsOptional() @IsInstant('to')
   to?: string;
+}
+
+/** An area an alert names, as it is called now (an area may be created, or renamed, after a console loaded its list). */
+export class AlertAreaDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Xã Y Tý' }) name: string;
+  @ApiProperty({ example: 'LC-YT' }) code: string;
 }
 
 export class AlertDto {
@@ -31,6 +39,7 @@ export class AlertDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) onset: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expires: string | null;
   @ApiProperty({ type: [String], description: 'the areas its geocodes name' }) areaIds: string[];
+  @ApiProperty({ type: [AlertAreaDto], description: 'the same areas, with their names and codes' }) areas: AlertAreaDto[];
   @ApiProperty({ type: [String], description: 'one broadcast per area, on every speaker below it' }) broadcastIds: string[];
   @ApiProperty({ type: [String], description: 'the attention signal and the alert audio' }) segmentIds: string[];
   @ApiProperty({ enum: ALERT_OUTCOMES, enumName: 'AlertOutcome' }) outcome: AlertOutcome;
@@ -38,11 +47,13 @@ export class AlertDto {
   @ApiProperty({ description: '"post", or the feed it was read from' }) via: string;
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
 
-  static of(a: AlertEntity): AlertDto {
+  /** `areas`: at least the alert's areas, by id. */
+  static of(a: AlertEntity, areas: Map<string, Pick<AreaEntity, 'id' | 'name' | 'code'>>): AlertDto {
+    const named = a.areaIds.map((id) => areas.get(id)).filter((area) => area !== undefined);
     return {
       id: a.id, identifier: a.identifier, sender: a.sender, sent: iso(a.sent)!, status: a.status, msgType: a.msgType, scope: a.scope, references: a.references,
       event: a.event, headline: a.headline, language: a.language, urgency: a.urgency, severity: a.severity, onset: iso(a.onset), expires: iso(a.expires),
-      areaIds: a.areaIds, broadcastIds: a.broadcastIds, segmentIds: a.segmentIds, outcome: a.outcome, reason: a.reason, via: a.via, receivedAt: iso(a.receivedAt)!,
+      areaIds: a.areaIds, areas: named.map(({ id, name, code }) => ({ id, name, code })), broadcastIds: a.broadcastIds, segmentIds: a.segmentIds, outcome: a.outcome, reason: a.reason, via: a.via, receivedAt: iso(a.receivedAt)!,
     };
   }
 }

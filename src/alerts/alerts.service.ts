@@ -74,14 +74,14 @@ export class AlertsService {
     const [rows, total] = await this.alerts.list({
       areaPath: user.areaPath, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined, limit: query.limit, offset: query.offset,
     });
-    return { items: rows.map(AlertDto.of), total };
+    return { items: await this.dtos(rows), total };
   }
 
   /** An alert with its broadcasts, each with the delivery counts of the caller's speakers. */
   async get(user: AuthUser, id: string): Promise<AlertDetailDto> {
     const alert = await this.visible(user, id);
     const broadcasts = await Promise.all(alert.broadcastIds.map((b) => this.broadcasts.get(user, b).catch(() => null)));
-    return { ...AlertDto.of(alert), broadcasts: broadcasts.filter((b) => b !== null) };
+    return { ...(await this.dto(alert)), broadcasts: broadcasts.filter((b) => b !== null) };
   }
 
   /** Takes an alert off the air everywhere: its broadcasts on air stop, scheduled ones are cancelled. */
@@ -91,7 +91,7 @@ export class AlertsService {
     if (!paths.every((p) => inScope(user, p))) throw new ForbiddenException('this alert covers more than your area');
     const withdrawn = await this.withdrawals.withdraw(alert.broadcastIds, `alert ${alert.identifier} stopped by ${user.username}`);
     if (alert.outcome === 'on_air' || alert.outcome === 'scheduled') await this.alerts.update(id, { outcome: 'stopped', reason: `stopped by ${user.username}` });
-    await this.audit.record({ action: 'alert.stop', resourceId: id, details: { identifier: alert.identifier, sender: alert.sender, withdrawn } });
+    await this.audit.record({ action: 'alert.stop', resourceId: id, details: { identifier: alert.identifier, sender: alert.sender, withdrawn: withdrawn.map(({ id, status }) => ({ id, status })) } });
     return this.get(user, id);
   }
 
@@ -112,7 +112,7 @@ export class AlertsService {
       await this.alerts.insert(alert, new Map(areaPaths));
     } catch (error) {
       const winner = error instanceof QueryFailedError ? await this.alerts.findByKey(cap.sender, cap.identifier) : null;
-      if (winner) return { created: false, alert: AlertDto.of(winner) };
+      if (winner) return { created: false, alert: await this.dto(winner) };
       throw error;
     }
     try {
@@ -129,7 +129,7 @@ export class AlertsService {
         broadcastIds: alert.broadcastIds, outcome: alert.outcome, reason: alert.reason, references: alert.references,
       },
     });
-    return { created: true, alert: AlertDto.of(alert) };
+    return { created: true, alert: await this.dto(alert) };
   }
 
   /** What the message does: airs (Actual Alert/Update), cancels (Actual Cancel), or nothing (the rest). */
@@ -152,7 +152,8 @@ export class AlertsService {
     for (const area of areas) {
       const outcome = await this.cutIns.cutIn({
         area, title: owner.title, playlist: [signal, own], priority, notBefore, repeat: this.config.LOA_ALERT_REPEAT, gapSec: ALERT_GAP_SEC,
-        until: info!.expires, createdBy: user?.id ?? null, label: `alert ${cap.identifier}`,
+        until: info!.expires, createdBy: user?.id ?? null, source: `alert ${cap.identifier}`,
+        audit: { action: 'broadcast.alert', details: { alertId: alert.id, sender: cap.sender, identifier: cap.identifier, areaId: area.id, title: owner.title } },
       });
       if (!outcome.broadcast) skipped.push(`${area.name}: ${outcome.reason}`);
       else {
@@ -206,7 +207,7 @@ export class AlertsService {
       const paths = await this.alerts.areaPathsOf([existing.id]);
       if (!paths.every((p) => inScope(user, p.areaPath))) throw new ForbiddenException('this alert was received for areas outside yours');
     }
-    return AlertDto.of(existing);
+    return this.dto(existing);
   }
 
   private async refused(caller: AlertCaller, cap: CapAlert | undefined, error: Error): Promise<void> {
@@ -215,6 +216,17 @@ export class AlertsService {
       action: 'alert.refuse', userId: caller.user?.id ?? null, areaPath: caller.user?.areaPath ?? undefined,
       details: { via: caller.via, sender: cap?.sender ?? null, identifier: cap?.identifier ?? null, status: cap?.status ?? null, msgType: cap?.msgType ?? null, reason: error.message },
     });
+  }
+
+  /** Alerts as answers, with the names of their areas as they are now (one lookup for the lot). */
+  private async dtos(rows: AlertEntity[]): Promise<AlertDto[]> {
+    const areas = await this.areas.byIds([...new Set(rows.flatMap((a) => a.areaIds))]);
+    const byId = new Map(areas.map((area) => [area.id, area]));
+    return rows.map((row) => AlertDto.of(row, byId));
+  }
+
+  private async dto(alert: AlertEntity): Promise<AlertDto> {
+    return (await this.dtos([alert]))[0];
   }
 
   private async visible(user: AuthUser, id: string): Promise<AlertEntity> {

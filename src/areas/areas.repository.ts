@@ -30,6 +30,24 @@ export class AreasRepository {
     return area?.path ?? null;
   }
 
+  /** pathOf for many areas: one query for those not cached yet. Unknown ids are left out. */
+  async pathsOf(ids: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const missing = new Set<string>();
+    for (const id of ids) {
+      const cached = this.paths.get(id);
+      if (cached) found.set(id, cached);
+      else missing.add(id);
+    }
+    for (const piece of chunked([...missing], BATCH)) {
+      for (const area of await this.areas.find({ where: { id: In(piece) }, select: { id: true, path: true } })) {
+        this.paths.set(area.id, area.path);
+        found.set(area.id, area.path);
+      }
+    }
+    return found;
+  }
+
   async insert(area: AreaEntity): Promise<void> {
     await this.areas.insert(area);
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Clock } from '../common/clock.js';
 import { JOB_OPTIONS, JobName, QueueName } from '../queue/queue.constants.js';
+import { BroadcastsRepository } from './broadcasts.repository.js';
 
 /** A dispatch job fires at a start instant, a finalise job at an end instant plus the receipt grace. */
 export interface SlotJob {
@@ -22,7 +23,11 @@ export const finaliseJobId = (endsAt: Date | number): string => `finalise-${+end
  */
 @Injectable()
 export class BroadcastJobs {
-  constructor(@InjectQueue(QueueName.Broadcast) private readonly queue: Queue<SlotJob>, private readonly clock: Clock) {}
+  constructor(
+    @InjectQueue(QueueName.Broadcast) private readonly queue: Queue<SlotJob>,
+    private readonly broadcasts: BroadcastsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async dispatchAt(starts: Date[]): Promise<void> {
     await this.addSlots(JobName.DispatchBroadcast, starts.map((at) => ({ at: at.getTime(), id: dispatchJobId(at) })));
@@ -33,9 +38,13 @@ export class BroadcastJobs {
     await this.addSlots(JobName.FinaliseBroadcast, ends.map((at) => ({ at: at.getTime() + graceSec * 1000, id: finaliseJobId(at) })));
   }
 
-  /** Drops dispatch jobs for instants where nothing is scheduled any more; a job already running finishes (and finds nothing). */
-  async dropDispatch(starts: Date[]): Promise<void> {
-    await Promise.all(distinct(starts.map((s) => s.getTime())).map((at) => this.queue.remove(dispatchJobId(at))));
+  /**
+   * Drops the dispatch jobs of these instants where nothing is scheduled any more (broadcasts there
+   * were cancelled, preempted or moved); a job already running finishes (and finds nothing).
+   */
+  async dropUnscheduled(starts: Date[]): Promise<void> {
+    const kept = await this.broadcasts.startsStillScheduled(starts);
+    await Promise.all(distinct(starts.map((s) => s.getTime())).filter((at) => !kept.has(at)).map((at) => this.queue.remove(dispatchJobId(at))));
   }
 
   private async addSlots(name: JobName, slots: Array<{ at: number; id: string }>): Promise<void> {

@@ -8,7 +8,7 @@ import { PushPresence } from '../push/push-presence.js';
 import { SpeakersRepository } from '../speakers/speakers.repository.js';
 import type { BroadcastProgressDto } from './broadcast.dto.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
-import { BroadcastsRepository } from './broadcasts.repository.js';
+import { DeliveryCountsRepository } from './delivery-counts.js';
 
 /**
  * How far a broadcast has got on its receivers, as the caller may see it (its own subtree): how many
@@ -18,7 +18,7 @@ import { BroadcastsRepository } from './broadcasts.repository.js';
 @Injectable()
 export class BroadcastProgress {
   constructor(
-    private readonly broadcasts: BroadcastsRepository,
+    private readonly deliveryCounts: DeliveryCountsRepository,
     private readonly speakers: SpeakersRepository,
     private readonly presence: PushPresence,
     private readonly areas: AreasRepository,
@@ -28,7 +28,7 @@ export class BroadcastProgress {
   async of(user: AuthUser, broadcast: BroadcastEntity): Promise<BroadcastProgressDto> {
     const at = this.clock.now();
     const [counts, told, playing] = await Promise.all([
-      this.broadcasts.counts([broadcast.id], user.areaPath).then((all) => all.get(broadcast.id)!),
+      this.deliveryCounts.counts([broadcast.id], user.areaPath).then((all) => all.get(broadcast.id)!),
       this.told(user, broadcast),
       this.speakers.countPlaying(broadcast.id, user.areaPath),
     ]);

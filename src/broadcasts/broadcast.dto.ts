@@ -5,7 +5,7 @@ import { PageQuery } from '../common/pagination.js';
 import { PageOf } from '../openapi/page.dto.js';
 import { PRIORITIES, type Priority } from '../schedules/schedule.entity.js';
 import { BROADCAST_STATUSES, BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
-import type { DeliveryCounts } from './broadcasts.repository.js';
+import type { DeliveryCounts } from './delivery-counts.js';
 import { DELIVERY_STATUSES, type DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
 
 export class ListBroadcastsQuery extends PageQuery {
@@ -120,28 +120,16 @@ export class BroadcastPageDto extends PageOf(BroadcastDto) {}
 
 export class DeliveryPageDto extends PageOf(DeliveryDto) {}
 
-/** A broadcast's live progress on its receivers, for the console's emergency page (refreshed every second or two). */
-export class BroadcastProgressDto {
+/** A broadcast's live progress on its receivers (its delivery counts and more), for the console's emergency page (refreshed every second or two). */
+export class BroadcastProgressDto extends DeliveryCountsDto {
   @ApiProperty({ format: 'uuid' })
   broadcastId: string;
   @ApiProperty({ enum: BROADCAST_STATUSES, enumName: 'BroadcastStatus' })
   status: BroadcastStatus;
-  @ApiProperty({ type: 'integer', description: 'receivers it is addressed to (its deliveries, once on air)' })
-  targeted: number;
   @ApiProperty({ type: 'integer', description: 'receivers whose open event stream took its `broadcast` event' })
   told: number;
   @ApiProperty({ type: 'integer', description: 'receivers whose last status report says they are playing it' })
   playing: number;
-  @ApiProperty({ type: 'integer' })
-  played: number;
-  @ApiProperty({ type: 'integer' })
-  interrupted: number;
-  @ApiProperty({ type: 'integer' })
-  failed: number;
-  @ApiProperty({ type: 'integer' })
-  missed: number;
-  @ApiProperty({ type: 'integer' })
-  pending: number;
   @ApiProperty({ format: 'date-time', description: 'when these figures were read' })
   at: string;
 }

@@ -11,6 +11,8 @@ export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 @Index('ux_broadcasts_schedule_start_live', ['scheduleId', 'startsAt'], { unique: true, where: `"status" <> 'cancelled'` })
 @Index('ix_broadcasts_status_start', ['status', 'startsAt'])
 @Index('ix_broadcasts_areaPath_status_startsAt', ['areaPath', 'status', 'startsAt'])
+/** The few cut-ins waiting for their turn (SPEC §14), found without a scan of every scheduled broadcast. */
+@Index('ix_broadcasts_waiting', ['startsAt'], { where: `"status" = 'scheduled' AND "notBefore" IS NOT NULL` })
 export class BroadcastEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -41,6 +43,14 @@ export class BroadcastEntity {
 
   @Column({ type: 'varchar', length: 16 })
   priority: Priority;
+
+  /**
+   * A cut-in's (an emergency's, an alert's) earliest start: when it was sent, or an alert's onset. A
+   * later `startsAt` means it waits for its turn (SPEC §14), and moves up when what it waits for is
+   * stopped. Null for a schedule's broadcasts, whose start is their schedule's.
+   */
+  @InstantColumn({ nullable: true })
+  notBefore: Date | null;
 
   @Column({ type: 'int' })
   repeat: number;

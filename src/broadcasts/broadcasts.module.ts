@@ -6,12 +6,15 @@ import { BroadcastsController } from './broadcasts.controller.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
 import { BroadcastsService } from './broadcasts.service.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
+import { DeliveryCountsRepository } from './delivery-counts.js';
 import { Dispatcher } from './dispatcher.js';
 import { Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
 import { BroadcastTurns } from './turns.js';
 import { CutIns } from './cut-ins.js';
 import { BroadcastWithdrawals } from './withdrawals.js';
+import { Preemptions } from './preemptions.js';
+import { WaitingTurns } from './waiting-turns.js';
 
 /**
  * Broadcasts and their deliveries. DeliveriesRepository is the only writer of deliveries (the device
@@ -20,7 +23,7 @@ import { BroadcastWithdrawals } from './withdrawals.js';
 @Module({
   imports: [SpeakersModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
+  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, DeliveryCountsRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, Preemptions, WaitingTurns, CutIns, BroadcastWithdrawals],
   exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

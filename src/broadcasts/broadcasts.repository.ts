@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { AreaEntity } from '../areas/area.entity.js';
 import type { AreaView } from './area-view.js';
 import { BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
-import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
-import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
+import { DeliveryEntity } from './delivery.entity.js';
+import { chunked, insertRows, isPostgres, sqlRows, tableOf } from '../database/sql.js';
 
 export interface BroadcastFilter {
   view: AreaView;
@@ -18,20 +17,21 @@ export interface BroadcastFilter {
   offset: number;
 }
 
-export type DeliveryCounts = Record<'targeted' | DeliveryStatus, number>;
-
 /** What filling in deliveries needs of a broadcast on air. */
 export type FillableBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'speakerIds'>;
 
 /** What dispatch needs of a broadcast it has just put on air. */
 export type ClaimedBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'segmentIds' | 'speakerIds' | 'startsAt' | 'endsAt'>;
 
-/** A broadcast a transition moved: when it starts (for its dispatch job), its new status and who it reaches (to tell its receivers). */
-export type MovedBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'status' | 'areaId' | 'speakerIds'>;
-const MOVED_COLUMNS = '"id", "startsAt", "status", "areaId", "speakerIds"';
-type MovedRow = { id: string; startsAt: string | number; status: BroadcastStatus; areaId: string; speakerIds: string | null };
+/**
+ * A broadcast a transition moved: when it starts (for its dispatch job), its new status, who it reaches
+ * (to tell its receivers), and its area and priority (a cut-in's turn may have come: SPEC §14).
+ */
+export type MovedBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'status' | 'areaId' | 'areaPath' | 'priority' | 'speakerIds'>;
+const MOVED_COLUMNS = '"id", "startsAt", "status", "areaId", "areaPath", "priority", "speakerIds"';
+type MovedRow = Omit<MovedBroadcast, 'startsAt' | 'speakerIds'> & { startsAt: string | number; speakerIds: string | null };
 const movedBroadcast = (row: MovedRow): MovedBroadcast => ({
-  id: row.id, startsAt: new Date(Number(row.startsAt)), status: row.status, areaId: row.areaId, speakerIds: row.speakerIds === null ? null : (JSON.parse(row.speakerIds) as string[]),
+  ...row, startsAt: new Date(Number(row.startsAt)), speakerIds: row.speakerIds === null ? null : (JSON.parse(row.speakerIds) as string[]),
 });
 
 const FINAL_STATUSES: BroadcastStatus[] = ['completed', 'partial', 'missed'];
@@ -40,17 +40,14 @@ const IN_CHUNK = 5000;
 
 @Injectable()
 export class BroadcastsRepository {
-  constructor(
-    @InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>,
-    @InjectRepository(DeliveryEntity) private readonly deliveries: Repository<DeliveryEntity>,
-  ) {}
+  constructor(@InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>) {}
 
   get(id: string): Promise<BroadcastEntity | null> {
     return this.broadcasts.findOneBy({ id });
   }
 
   async insert(manager: EntityManager, rows: BroadcastEntity[]): Promise<void> {
-    for (const chunk of chunked(rows, 500)) await manager.insert(BroadcastEntity, chunk);
+    await insertRows(manager, BroadcastEntity, rows);
   }
 
   /** Newest first. */
@@ -61,33 +58,6 @@ export class BroadcastsRepository {
     if (filter.from) query.andWhere('b.startsAt >= :from', { from: filter.from.getTime() });
     if (filter.to) query.andWhere('b.startsAt < :to', { to: filter.to.getTime() });
     if (filter.status) query.andWhere('b.status = :status', { status: filter.status });
-    return query.getManyAndCount();
-  }
-
-  /** Delivery counts per broadcast in one grouped query, over the speakers' communes under `communePrefix` (all when null). */
-  async counts(broadcastIds: string[], communePrefix: string | null): Promise<Map<string, DeliveryCounts>> {
-    const counts = new Map(broadcastIds.map((id) => [id, { targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0 } as DeliveryCounts]));
-    if (!broadcastIds.length) return counts;
-    const query = this.deliveries
-      .createQueryBuilder('d')
-      .select('d.broadcastId', 'broadcastId')
-      .addSelect('d.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .where('d.broadcastId IN (:...ids)', { ids: broadcastIds })
-      .groupBy('d.broadcastId')
-      .addGroupBy('d.status');
-    if (communePrefix) query.innerJoin(AreaEntity, 'a', 'a.id = d.communeId').andWhere('a.path LIKE :prefix', { prefix: `${communePrefix}%` });
-    for (const row of await query.getRawMany<{ broadcastId: string; status: DeliveryStatus; n: string | number }>()) {
-      const entry = counts.get(row.broadcastId)!;
-      entry[row.status] += Number(row.n);
-      entry.targeted += Number(row.n);
-    }
-    return counts;
-  }
-
-  deliveriesPage(broadcastId: string, communePrefix: string | null, limit: number, offset: number): Promise<[DeliveryEntity[], number]> {
-    const query = this.deliveries.createQueryBuilder('d').where('d.broadcastId = :broadcastId', { broadcastId }).orderBy('d.speakerId', 'ASC').take(limit).skip(offset);
-    if (communePrefix) query.innerJoin(AreaEntity, 'a', 'a.id = d.communeId').andWhere('a.path LIKE :prefix', { prefix: `${communePrefix}%` });
     return query.getManyAndCount();
   }
 
@@ -138,6 +108,17 @@ export class BroadcastsRepository {
       moved.push(...rows.map(movedBroadcast));
     }
     return moved;
+  }
+
+  /** Gives a scheduled broadcast a new time, unless it has gone on air (or moved) meanwhile; answers whether it moved. */
+  async reschedule(manager: EntityManager, broadcast: Pick<BroadcastEntity, 'id' | 'startsAt'>, to: Pick<BroadcastEntity, 'startsAt' | 'endsAt' | 'reason'>): Promise<boolean> {
+    const rows = await sqlRows<{ id: string }>(
+      manager,
+      `UPDATE ${tableOf(manager, BroadcastEntity)} SET "startsAt" = :startsAt, "endsAt" = :endsAt, "reason" = :reason
+       WHERE "id" = :id AND "status" = 'scheduled' AND "startsAt" = :from RETURNING "id"`,
+      { id: broadcast.id, from: broadcast.startsAt.getTime(), startsAt: to.startsAt.getTime(), endsAt: to.endsAt.getTime(), reason: to.reason },
+    );
+    return rows.length > 0;
   }
 
   /** Cancels a schedule's broadcasts that have not aired and start after `now`. */
@@ -250,10 +231,10 @@ export class BroadcastsRepository {
   }
 
   /** Which of these start instants still have a scheduled broadcast (their dispatch job must stay). */
-  async startsStillScheduled(starts: Date[], manager: EntityManager = this.broadcasts.manager): Promise<Set<number>> {
+  async startsStillScheduled(starts: Date[]): Promise<Set<number>> {
     if (!starts.length) return new Set();
-    const rows = await manager
-      .createQueryBuilder(BroadcastEntity, 'b')
+    const rows = await this.broadcasts
+      .createQueryBuilder('b')
       .select('DISTINCT b.startsAt', 'at')
       .where('b.status = :scheduled AND b.startsAt IN (:...starts)', { scheduled: 'scheduled', starts: starts.map((s) => s.getTime()) })
       .getRawMany<{ at: string | number }>();

@@ -15,6 +15,7 @@ import { passwordProblem } from '../auth/password-policy.js';
 import { newId } from '../common/ids.js';
 import { loadConfig } from '../config/app-config.js';
 import { openDatabase } from '../database/data-source.js';
+import { WriteTransactions } from '../database/write-transactions.js';
 import { ROLES, type Role, UserEntity } from '../users/user.entity.js';
 import { newUserRow } from '../users/users.repository.js';
 import { runAreaCommand } from './area-commands.js';
@@ -39,7 +40,7 @@ async function main(args: string[]): Promise<string> {
   const db = await openDatabase(loadConfig());
   try {
     const users = db.getRepository(UserEntity);
-    const audit = new AuditRepository(db.getRepository(AuditEntryEntity));
+    const audit = new AuditRepository(db.getRepository(AuditEntryEntity), new WriteTransactions(db));
     const record = (action: string, resourceId: string, details: Record<string, unknown>) =>
       audit.append({ at: new Date(), userId: null, areaPath: null, action, resource: 'user', resourceId, details: { ...details, via: 'cli' }, ip: null });
 

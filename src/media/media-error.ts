@@ -1,13 +1,8 @@
-/** Raised for anything wrong with the media itself; `message` is fit to show to a user. */
-export class MediaError extends Error {
+import { AudioError } from '../common/audio-error.js';
+
+/** Raised for anything wrong with the media itself (ffmpeg's stderr tail as `detail`). */
+export class MediaError extends AudioError {
   override readonly name = 'MediaError';
-  constructor(
-    message: string,
-    /** Tool output (stderr tail) for logs; not for end users. */
-    readonly detail?: string,
-  ) {
-    super(message);
-  }
 }
 
 export function tail(text: string, lines = 12): string {

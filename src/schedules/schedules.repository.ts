@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { AreaEntity } from '../areas/area.entity.js';
-import { isPostgres } from '../database/sql.js';
+import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
+
+/** Ids per statement: two bound parameters each stays under every driver's limit. */
+const IN_CHUNK = 1000;
 import { ScheduleEntity, type Priority } from './schedule.entity.js';
 
 @Injectable()
@@ -70,16 +73,44 @@ export class SchedulesRepository {
     return query.getMany();
   }
 
-  /** Moves the horizon of schedules with nothing to materialise; one that was edited since it was read is left for its own run. */
+  /**
+   * The live schedules among `ids`, read again and locked for the rest of the transaction (in id
+   * order, as every locker takes them). On PostgreSQL a schedule another transaction holds is skipped:
+   * that one is materialising or editing it already. SQLite transactions are serial (WriteTransactions).
+   */
+  async lockLive(manager: EntityManager, ids: string[]): Promise<ScheduleEntity[]> {
+    const query = manager.createQueryBuilder(ScheduleEntity, 's').where('s.id IN (:...ids)', { ids }).andWhere('s.deletedAt IS NULL').orderBy('s.id', 'ASC');
+    if (isPostgres(manager)) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    return query.getMany();
+  }
+
+  /** Records how far the schedules are materialised. */
+  async materialisedUntil(manager: EntityManager, ids: string[], until: Date): Promise<void> {
+    for (const piece of chunked(ids, IN_CHUNK)) {
+      await manager.createQueryBuilder().update(ScheduleEntity).set({ materialisedUntil: until }).where('id IN (:...ids)', { ids: piece }).execute();
+    }
+  }
+
+  /**
+   * Moves the horizon of schedules with nothing to materialise, in one statement per thousand; one
+   * that was edited since it was read (its updatedAt moved) is left for its own run.
+   */
   async advance(manager: EntityManager, seen: Array<Pick<ScheduleEntity, 'id' | 'updatedAt'>>, until: Date): Promise<void> {
-    for (const schedule of seen) {
-      await manager
-        .createQueryBuilder()
-        .update(ScheduleEntity)
-        .set({ materialisedUntil: until })
-        .where('id = :id AND "updatedAt" = :updatedAt AND "deletedAt" IS NULL', { id: schedule.id, updatedAt: schedule.updatedAt.getTime() })
-        .andWhere(new Brackets((q) => q.where('"materialisedUntil" IS NULL').orWhere('"materialisedUntil" < :until', { until: until.getTime() })))
-        .execute();
+    for (const piece of chunked(seen, IN_CHUNK)) {
+      const params: Record<string, unknown> = { until: until.getTime() };
+      const tuples = piece.map((schedule, i) => {
+        params[`id${i}`] = schedule.id;
+        params[`u${i}`] = String(schedule.updatedAt.getTime());
+        return `(:id${i}, :u${i})`;
+      });
+      await sqlRows(
+        manager,
+        `UPDATE ${tableOf(manager, ScheduleEntity)} AS s SET "materialisedUntil" = :until
+         FROM (VALUES ${tuples.join(', ')}) AS v
+         WHERE s."id" = v.column1 AND s."updatedAt" = CAST(v.column2 AS bigint) AND s."deletedAt" IS NULL
+           AND (s."materialisedUntil" IS NULL OR s."materialisedUntil" < :until)`,
+        params,
+      );
     }
   }
 }

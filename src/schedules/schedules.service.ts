@@ -56,7 +56,7 @@ export class SchedulesService {
       await this.schedules.lockCommune(manager, commune.id);
       await this.assertNoClash(manager, schedule, lengthSec, commune);
       await this.schedules.insert(manager, schedule);
-      return this.materialiser.materialiseIn(manager, schedule);
+      return this.materialiser.materialiseIn(manager, [schedule]);
     });
     await this.materialiser.follow(changes);
     await this.audit.record({ action: 'schedule.create', resourceId: schedule.id, details: this.auditDetails(schedule) });
@@ -102,7 +102,7 @@ export class SchedulesService {
       await this.assertNoClash(manager, next, lengthSec, commune);
       const cancelling = await this.materialiser.cancelFutureIn(manager, current, 'schedule edited');
       await this.schedules.update(manager, id, { ...definedFields(dto), at: next.at, timezone: next.timezone, updatedAt: now, materialisedUntil: null });
-      return { changes: mergeChanges(cancelling, await this.materialiser.materialiseIn(manager, next)), cancelled: cancelling.unscheduled.length };
+      return { changes: mergeChanges(cancelling, await this.materialiser.materialiseIn(manager, [next])), cancelled: cancelling.unscheduled.length };
     });
     await this.materialiser.follow(changes);
     await this.audit.record({ action: 'schedule.update', resourceId: id, details: { changes: definedFields(dto), cancelled } });

@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { DateTime, IANAZone } from 'luxon';
 import { validate as isNodeCronExpression } from 'node-cron';
+import { cronStarts } from './cron-calendar.js';
 
 /** When a schedule airs: a 5-field cron in an IANA zone between optional local dates, or one instant. */
 export interface Timing {
@@ -80,15 +81,7 @@ export function occurrenceStarts(timing: Timing, from: Date, to: Date, limit = N
   const start = Math.max(from.getTime(), bounds.from);
   const end = Math.min(to.getTime(), bounds.until);
   if (start >= end) return [];
-  // cron-parser yields instants strictly after currentDate.
-  const expression = CronExpressionParser.parse(timing.cron, { tz: timing.timezone, currentDate: new Date(start - 1) });
-  const starts: Date[] = [];
-  while (starts.length < limit) {
-    const next = expression.next().getTime();
-    if (next >= end) break;
-    starts.push(new Date(next));
-  }
-  return starts;
+  return cronStarts(timing.cron, timing.timezone, start, end, limit).map((at) => new Date(at));
 }
 
 export function occurrences(timing: Timing, lengthSec: number, from: Date, to: Date, limit?: number): Occurrence[] {

@@ -2,11 +2,10 @@ import { access } from 'node:fs/promises';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { AudioError } from '../common/audio-error.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
-import { MediaError } from '../media/media.repository.js';
 import { QueueName } from '../queue/queue.constants.js';
-import { SpeechError } from '../speech/speech-engine.js';
 import { SpeechService } from '../speech/speech.service.js';
 import { AudioStorage, removeFile } from '../storage/audio-storage.js';
 import { SegmentRenderer } from './segment-renderer.js';
@@ -19,7 +18,7 @@ export type TranscodeOutcome = 'ready' | 'failed' | 'skipped';
 /**
  * Queue `transcode` (SPEC §3): probe, measure, render the broadcast rendition, record it; a spoken
  * bulletin (SPEC §10) is first synthesised into its source file.
- * Something wrong with the audio (a MediaError, or a SpeechError for the text) fails the segment at once with the reason; any
+ * Something wrong with the audio (an AudioError: a MediaError, or a SpeechError for the text) fails the segment at once with the reason; any
  * other error (database, disk, a crash) is retried by BullMQ with backoff, and only the last
  * attempt fails the segment. A worker that dies mid-job leaves a stalled job that BullMQ hands to
  * another worker.
@@ -56,7 +55,7 @@ export class TranscodeProcessor extends WorkerHost implements OnApplicationBoots
       return 'skipped';
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const ofTheAudio = error instanceof MediaError || error instanceof SpeechError;
+      const ofTheAudio = error instanceof AudioError;
       if (!ofTheAudio && !lastAttempt) throw error;
       const reason = ofTheAudio ? error.message : 'audio processing failed repeatedly (internal error; see the worker log)';
       this.logger.warn(`segment ${segmentId} failed: ${(error as Error).message}${ofTheAudio && error.detail ? `\n${error.detail}` : ''}`);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { AudioError } from '../common/audio-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { commandArgs, parseCommandTemplate, type CommandTemplate } from './command-template.js';
 
@@ -18,14 +19,8 @@ export interface Voice {
 }
 
 /** The engine failed on this text (not a fault of the machine): `message` is fit for the segment's `error`. */
-export class SpeechError extends Error {
+export class SpeechError extends AudioError {
   override readonly name = 'SpeechError';
-  constructor(
-    message: string,
-    readonly detail?: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Languages Loa's built-in engine reads (and its normaliser knows). */

@@ -21,7 +21,7 @@ export interface CapFields {
   noInfo?: boolean;
 }
 
-/** CAP's own date-time: offset required, no "Z", no fractions. */
+/** A CAP date-time as warning centres write it: a +07:00 offset, no fractions. */
 export function capTime(date: Date): string {
   const local = new Date(date.getTime() + 7 * 3600_000);
   return `${local.toISOString().slice(0, 19)}+07:00`;

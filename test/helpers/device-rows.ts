@@ -41,7 +41,7 @@ export async function insertBroadcast(
   const broadcast: BroadcastEntity = {
     id: randomUUID(), scheduleId: null, title: 'Bản tin', startsAt, endsAt: new Date(startsAt.getTime() + seconds * 1000), priority: 'normal',
     repeat: 1, gapSec: 30, segmentIds: segments.map((s) => s.id), segmentDurations: segments.map((s) => s.durationSec ?? 0), speakerIds: null,
-    reason: null, createdBy: null, createdAt: new Date(), onAirAt: rest.status === 'scheduled' ? null : startsAt, finalisedAt: null,
+    reason: null, createdBy: null, createdAt: new Date(), onAirAt: rest.status === 'scheduled' ? null : startsAt, finalisedAt: null, notBefore: null,
     ...rest,
   };
   await t.app.get(DataSource).getRepository(BroadcastEntity).insert(broadcast);

@@ -59,6 +59,8 @@ const ACTIONS: Labels = {
   'schedule.update': { vi: 'Sửa lịch phát', en: 'Changed a schedule' },
   'schedule.delete': { vi: 'Xoá lịch phát', en: 'Deleted a schedule' },
   'broadcast.emergency': { vi: 'Phát khẩn cấp', en: 'Emergency broadcast' },
+  'broadcast.alert': { vi: 'Phát bản tin cảnh báo', en: 'Alert broadcast' },
+  'broadcast.move_up': { vi: 'Đưa buổi phát đang chờ lên sớm', en: 'Moved a waiting broadcast up' },
   'broadcast.stop': { vi: 'Dừng buổi phát', en: 'Stopped a broadcast' },
   'delivery.late_receipt': { vi: 'Báo nhận muộn', en: 'Late receipt' },
   'alert.receive': { vi: 'Nhận bản tin cảnh báo', en: 'Received an alert' },

@@ -1384,20 +1384,21 @@ export interface components {
             total: number;
         };
         BroadcastProgressDto: {
+            /** @description deliveries: one per target speaker once on air */
+            targeted: number;
+            pending: number;
+            played: number;
+            /** @description played in part: the broadcast was stopped, or cut off by a higher priority, while playing */
+            interrupted: number;
+            failed: number;
+            missed: number;
             /** Format: uuid */
             broadcastId: string;
             status: components["schemas"]["BroadcastStatus"];
-            /** @description receivers it is addressed to (its deliveries, once on air) */
-            targeted: number;
             /** @description receivers whose open event stream took its `broadcast` event */
             told: number;
             /** @description receivers whose last status report says they are playing it */
             playing: number;
-            played: number;
-            interrupted: number;
-            failed: number;
-            missed: number;
-            pending: number;
             /**
              * Format: date-time
              * @description when these figures were read
@@ -1675,6 +1676,14 @@ export interface components {
             /** @description receipts for deliveries already settled (the first terminal one won) */
             duplicates: number;
         };
+        AlertAreaDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Xã Y Tý */
+            name: string;
+            /** @example LC-YT */
+            code: string;
+        };
         /** @enum {string} */
         AlertOutcome: "receiving" | "on_air" | "scheduled" | "not_aired" | "cancel" | "replaced" | "cancelled" | "stopped";
         AlertDto: {
@@ -1711,6 +1720,8 @@ export interface components {
             expires: string | null;
             /** @description the areas its geocodes name */
             areaIds: string[];
+            /** @description the same areas, with their names and codes */
+            areas: components["schemas"]["AlertAreaDto"][];
             /** @description one broadcast per area, on every speaker below it */
             broadcastIds: string[];
             /** @description the attention signal and the alert audio */
@@ -1762,6 +1773,8 @@ export interface components {
             expires: string | null;
             /** @description the areas its geocodes name */
             areaIds: string[];
+            /** @description the same areas, with their names and codes */
+            areas: components["schemas"]["AlertAreaDto"][];
             /** @description one broadcast per area, on every speaker below it */
             broadcastIds: string[];
             /** @description the attention signal and the alert audio */

@@ -155,7 +155,7 @@ function checkValue(node: Node, spec: ElementSpec): void {
   if (!value) throw new CapError(node.path, 'is empty');
   if (spec.kind === 'enum' && !spec.values!.includes(value)) throw new CapError(node.path, `"${value}" is not one of ${spec.values!.join(', ')}`);
   if (spec.kind === 'dateTime' && !(CAP_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)))) {
-    throw new CapError(node.path, `"${value}" is not a CAP date-time such as 2025-09-10T16:00:00+07:00 (an offset is required, "Z" is not allowed)`);
+    throw new CapError(node.path, `"${value}" is not a CAP date-time such as 2025-09-10T16:00:00+07:00 (a time zone is required: an offset, or Z for UTC)`);
   }
   if (spec.kind === 'integer' && !/^\d+$/.test(value)) throw new CapError(node.path, `"${value}" is not a whole number`);
   if (spec.kind === 'decimal' && !/^-?\d+(\.\d+)?$/.test(value)) throw new CapError(node.path, `"${value}" is not a number`);

