@@ -2,7 +2,7 @@ import { Backoff, Waker } from './backoff.js';
 import { DeviceApiError, type DeviceApi } from './api.js';
 import type { Outbox } from './outbox.js';
 import type { ReceiverLog } from './events.js';
-import type { Receipt } from './types.js';
+import type { Receipt, ReceiptsRefused } from './types.js';
 
 export const MAX_BATCH = 500;
 
@@ -74,7 +74,7 @@ export class ReceiptSender {
       this.log({ level: 'info', event: 'receipts-sent', count: batch.length, accepted: answer.accepted, duplicates: answer.duplicates, outbox: this.outbox.size });
     } catch (error) {
       if (!(error instanceof DeviceApiError)) throw error;
-      const unknown = (error.body as { unknownBroadcastIds?: string[] } | undefined)?.unknownBroadcastIds;
+      const unknown = (error.body as Partial<ReceiptsRefused> | undefined)?.unknownBroadcastIds;
       if (error.status === 404 && Array.isArray(unknown) && unknown.length) {
         // Nothing of the batch was recorded: drop the refused ones, the rest go in the next batch.
         await this.outbox.answered(unknown);
