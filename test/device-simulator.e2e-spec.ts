@@ -1,6 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ReceiverFleet, type FleetOptions } from '../src/cli/receiver-fleet.js';
+import { DeviceApi } from '../receiver/src/protocol/api.js';
+import type { ReceiverEvent } from '../receiver/src/protocol/events.js';
+import { Outbox } from '../receiver/src/protocol/outbox.js';
+import { ReceiptSender } from '../receiver/src/protocol/receipt-sender.js';
+import { MemoryOutboxStore, ReceiverFleet, type FleetOptions } from '../src/cli/receiver-fleet.js';
 import { AudioStorage } from '../src/storage/audio-storage.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { ffmpegCli } from './helpers/audio.js';
@@ -93,4 +97,20 @@ describe('receiver simulator', () => {
     expect(statuses).toEqual(speakers.map(() => 'played'));
     expect(stats).toMatchObject({ plays: 6, failures: 0, accepted: 6, unsent: 0 });
   }, 60_000);
+
+  it('drops a receipt the server refuses for good (not addressed to it) and sends the rest of the batch', async () => {
+    const speaker = await createSpeaker(t, t.adminToken, tree.communeA.id);
+    const segment = await segmentWithAudio(1);
+    const own = await broadcastFor([speaker], segment, -5000, 1);
+    const elsewhere = await insertBroadcast(t, { areaId: tree.communeB.id, areaPath: await areaPath(t, tree.communeB.id), status: 'on_air', startsAt: new Date(Date.now() - 5000), segments: [segment] });
+    const outbox = await Outbox.open(new MemoryOutboxStore(), Date.now());
+    const startedAt = new Date(Date.now() - 4000).toISOString();
+    for (const broadcastId of [elsewhere.id, own.id]) await outbox.add({ broadcastId, status: 'played', startedAt, finishedAt: new Date().toISOString() }, Date.now());
+    const events: ReceiverEvent[] = [];
+    await new ReceiptSender(new DeviceApi({ server: t.url, token: () => speaker.deviceToken }), outbox, (event) => events.push(event)).sendAll();
+
+    expect(outbox.size).toBe(0);
+    expect(events.map((e) => [e.event, e.broadcastIds ?? e.accepted])).toEqual([['receipts-refused', [elsewhere.id]], ['receipts-sent', 1]]);
+    expect((await deliveryOf(t, own.id, speaker.id))?.status).toBe('played');
+  });
 });

@@ -76,7 +76,7 @@ class ChecksumCache implements AudioCache {
 }
 
 /** The outbox journal in memory: durable enough for a simulated box. */
-class MemoryOutboxStore implements OutboxStore {
+export class MemoryOutboxStore implements OutboxStore {
   private records: OutboxRecord[] = [];
 
   load(): Promise<OutboxRecord[]> {

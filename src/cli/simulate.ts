@@ -13,6 +13,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { createLoaClient, LoaApiError, ok } from '../../open-api/typescript-sdk/src/index.js';
 import { describe } from '../../receiver/src/protocol/api.js';
 import type { ReceiverEvent } from '../../receiver/src/protocol/events.js';
 import { ReceiverFleet, type FleetStats } from './receiver-fleet.js';
@@ -62,17 +63,17 @@ function number(name: string, min: number, max: number): number {
   return value;
 }
 
-async function call<T>(path: string, body: unknown, token?: string): Promise<T> {
-  const url = new URL(path, base).toString();
-  let res: Response;
+/** The generated client, as admin once registerSpeakers has signed in. */
+let accessToken: string | undefined;
+const api = createLoaClient({ baseUrl: base, token: () => accessToken });
+
+/** The answer of a call, or the end of the run naming what failed. */
+async function answer<T>(what: string, call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    return await ok(call);
   } catch (error) {
-    fail(`POST ${url}: ${describe(error)}`);
+    fail(`${what} on ${base}: ${error instanceof LoaApiError ? `answered ${error.status}: ${error.message}` : describe(error)}`);
   }
-  const answer = await res.json().catch(() => null);
-  if (!res.ok) fail(`POST ${url} answered ${res.status}: ${JSON.stringify(answer)}`);
-  return answer as T;
 }
 
 async function adminPassword(): Promise<string> {
@@ -89,11 +90,11 @@ async function adminPassword(): Promise<string> {
 /** Registers `count` speakers in the commune and returns their device tokens (shown only once). */
 async function registerSpeakers(count: number): Promise<string[]> {
   const password = await adminPassword();
-  const { accessToken } = await call<{ accessToken: string }>('/api/v1/auth/login', { username: args['admin-user'], password });
+  ({ accessToken } = await answer('POST /api/v1/auth/login', api.POST('/api/v1/auth/login', { body: { username: String(args['admin-user']), password } })));
   const run = Date.now().toString(36);
   const tokens: string[] = [];
   for (let i = 1; i <= count; i++) {
-    const speaker = await call<{ deviceToken: string }>('/api/v1/speakers', { name: `simulated receiver ${run}-${i}`, communeId: args.commune }, accessToken);
+    const speaker = await answer('POST /api/v1/speakers', api.POST('/api/v1/speakers', { body: { name: `simulated receiver ${run}-${i}`, communeId: String(args.commune) } }));
     tokens.push(speaker.deviceToken);
   }
   if (typeof args['save-tokens'] === 'string') await writeFile(args['save-tokens'], `${tokens.join('\n')}\n`, { mode: 0o600 });

@@ -1,4 +1,4 @@
-import { Backoff } from './backoff.js';
+import { Backoff, Waker } from './backoff.js';
 import { evictionsFor } from './cache-budget.js';
 
 describe('Backoff', () => {
@@ -17,6 +17,25 @@ describe('Backoff', () => {
     for (const wait of waits) perSecond[Math.min(9, Math.floor(wait / 1000))]++;
     // Uniform over 10 s: about 2,000 a second, none of the seconds crowded.
     for (const count of perSecond) expect(count).toBeLessThan(2_400);
+  });
+});
+
+describe('Waker', () => {
+  it('sleeps the whole time unless woken or stopped, and forgets a wake that came while it was awake', async () => {
+    const waker = new Waker();
+    const running = new AbortController();
+    expect(await waker.sleep(5, running.signal)).toBe(true);
+    waker.wake(); // nobody asleep: not kept for the next sleep
+    expect(await waker.sleep(5, running.signal)).toBe(true);
+
+    const woken = waker.sleep(60_000, running.signal);
+    waker.wake();
+    expect(await woken).toBe(false);
+
+    const stopped = waker.sleep(60_000, running.signal);
+    running.abort();
+    expect(await stopped).toBe(false);
+    expect(await waker.sleep(60_000, running.signal)).toBe(false); // already stopped: at once
   });
 });
 

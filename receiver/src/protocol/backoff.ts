@@ -38,3 +38,30 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * A loop's sleep that others can cut short: new work arrived (receipts to send, audio to fetch), or
+ * something the loop waits on changed. A wake while the loop is not asleep is not remembered: the loop
+ * looks at its work before it sleeps again.
+ */
+export class Waker {
+  private current: AbortController | null = null;
+
+  /** Sleeps `ms`, until woken or until `signal` aborts; true if the whole time passed. */
+  async sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return false;
+    const controller = new AbortController();
+    this.current = controller;
+    const stop = () => controller.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await sleep(ms, controller.signal);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  wake(): void {
+    this.current?.abort();
+  }
+}

@@ -1,4 +1,4 @@
-import { Backoff, sleep } from './backoff.js';
+import { Backoff, Waker } from './backoff.js';
 import type { ReceiverLog } from './events.js';
 import type { QueueItem, QueueSegment } from './types.js';
 
@@ -44,7 +44,7 @@ export class Downloads {
   private keep = new Set<string>();
   private readonly failures = new Map<string, Failure & { backoff: Backoff }>();
   private readonly deferred = new Set<string>();
-  private wake: AbortController | null = null;
+  private readonly waker = new Waker();
 
   constructor(
     private readonly cache: AudioCache,
@@ -68,7 +68,7 @@ export class Downloads {
     this.keep = seen;
     this.deferred.clear();
     for (const id of this.failures.keys()) if (!seen.has(id)) this.failures.delete(id);
-    this.wake?.abort();
+    this.waker.wake();
   }
 
   ready(item: QueueItem): boolean {
@@ -98,11 +98,7 @@ export class Downloads {
         continue;
       }
       const retries = this.wanted.map((s) => this.failures.get(s.id)?.retryAt).filter((at): at is number => at !== undefined && at > now);
-      this.wake = new AbortController();
-      const stop = () => this.wake?.abort();
-      signal.addEventListener('abort', stop, { once: true });
-      await sleep(retries.length ? Math.min(...retries) - now : 3_600_000, this.wake.signal);
-      signal.removeEventListener('abort', stop);
+      await this.waker.sleep(retries.length ? Math.min(...retries) - now : 3_600_000, signal);
     }
   }
 

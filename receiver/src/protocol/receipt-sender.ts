@@ -1,8 +1,8 @@
-import { Backoff, sleep } from './backoff.js';
+import { Backoff, Waker } from './backoff.js';
 import { DeviceApiError, type DeviceApi } from './api.js';
 import type { Outbox } from './outbox.js';
 import type { ReceiverLog } from './events.js';
-import type { Receipt } from './types.js';
+import type { Receipt, ReceiptsRefused } from './types.js';
 
 export const MAX_BATCH = 500;
 
@@ -15,7 +15,7 @@ export const MAX_BATCH = 500;
  */
 export class ReceiptSender {
   private readonly backoff = new Backoff(2000, 300_000);
-  private wake: AbortController | null = null;
+  private readonly waker = new Waker();
   private running = false;
 
   constructor(
@@ -30,7 +30,7 @@ export class ReceiptSender {
   /** Sends now: new receipts, or the server is back. */
   kick(): void {
     this.backoff.reset();
-    this.wake?.abort();
+    this.waker.wake();
   }
 
   /** Runs until `signal` aborts. */
@@ -50,12 +50,8 @@ export class ReceiptSender {
             this.log({ level: 'warn', event: 'receipts-kept', outbox: this.outbox.size, retryInMs: delay, error: (error as Error).message });
           }
         }
-        this.wake = new AbortController();
-        const stop = () => this.wake?.abort();
-        signal.addEventListener('abort', stop, { once: true });
         // Sleep until kicked (new receipts) or, after a failure, until the retry is due.
-        await sleep(delay ?? 3_600_000, this.wake.signal);
-        signal.removeEventListener('abort', stop);
+        await this.waker.sleep(delay ?? 3_600_000, signal);
       }
     } finally {
       this.running = false;
@@ -78,7 +74,7 @@ export class ReceiptSender {
       this.log({ level: 'info', event: 'receipts-sent', count: batch.length, accepted: answer.accepted, duplicates: answer.duplicates, outbox: this.outbox.size });
     } catch (error) {
       if (!(error instanceof DeviceApiError)) throw error;
-      const unknown = (error.body as { unknownBroadcastIds?: string[] } | undefined)?.unknownBroadcastIds;
+      const unknown = (error.body as Partial<ReceiptsRefused> | undefined)?.unknownBroadcastIds;
       if (error.status === 404 && Array.isArray(unknown) && unknown.length) {
         // Nothing of the batch was recorded: drop the refused ones, the rest go in the next batch.
         await this.outbox.answered(unknown);

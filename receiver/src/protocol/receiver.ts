@@ -1,5 +1,5 @@
 import { DeviceApiError, type DeviceApi } from './api.js';
-import { Backoff, sleep } from './backoff.js';
+import { Backoff, sleep, Waker } from './backoff.js';
 import type { ServerClock } from './clock.js';
 import { Downloads, type AudioCache } from './downloads.js';
 import type { ReceiverEvent, ReceiverLog } from './events.js';
@@ -55,9 +55,8 @@ export class Receiver {
   private readonly sender: ReceiptSender;
   private readonly log: ReceiverLog;
   private pushUp = false;
-  private pushUnsupported = false;
-  private pollWake: AbortController | null = null;
-  private pushWake: AbortController | null = null;
+  private readonly pollWaker = new Waker();
+  private readonly pushWaker = new Waker();
   private lastError: string | undefined;
   private statusRefused = false;
 
@@ -98,7 +97,7 @@ export class Receiver {
 
   /** Something changed that should let the server answer again (a new token): read the queue, send receipts and reconnect now. */
   async refresh(reason: string): Promise<void> {
-    this.pushWake?.abort();
+    this.pushWaker.wake();
     this.sender.kick();
     await this.readQueue(reason);
   }
@@ -145,13 +144,8 @@ export class Receiver {
     // the clock estimate; a second one on the warm connection gives the fast sample the estimate keeps.
     if (await sleep(jittered(2000), signal)) await this.readQueue('clock');
     while (!signal.aborted) {
-      this.pollWake = new AbortController();
-      const wake = this.pollWake.signal;
-      const stop = () => this.pollWake?.abort();
-      signal.addEventListener('abort', stop, { once: true });
       const interval = this.pushUp ? (this.options.safetyPollMs ?? 600_000) : (this.options.pollMs ?? 30_000);
-      const slept = await sleep(jittered(interval), wake);
-      signal.removeEventListener('abort', stop);
+      const slept = await this.pollWaker.sleep(jittered(interval), signal);
       if (slept) await this.readQueue(this.pushUp ? 'periodic' : 'polling');
     }
   }
@@ -159,7 +153,7 @@ export class Receiver {
   private setPush(up: boolean): void {
     if (this.pushUp === up) return;
     this.pushUp = up;
-    this.pollWake?.abort(); // the poll loop takes the interval of the new mode
+    this.pollWaker.wake(); // the poll loop takes the interval of the new mode
   }
 
   private async pushLoop(signal: AbortSignal): Promise<void> {
@@ -179,19 +173,10 @@ export class Receiver {
       this.setPush(false);
       if (signal.aborted) break;
       if (clock.mark() - sentAt > HEALTHY_CONNECTION_MS) backoff.reset();
-      const status = error instanceof DeviceApiError ? error.status : null;
-      if (status === 401) this.unauthorized();
-      if (status === 404 && !this.pushUnsupported) {
-        this.pushUnsupported = true;
-        this.log({ level: 'warn', event: 'push-unavailable', error: 'the server has no push channel (GET /device/events answered 404): polling' });
-      }
+      if (error instanceof DeviceApiError && error.unauthorized) this.unauthorized();
       const delay = backoff.next();
-      this.log({ level: status === 404 ? 'debug' : 'warn', event: 'push-lost', retryInMs: delay, error: error ? (error as Error).message : 'the server closed the stream' });
-      this.pushWake = new AbortController();
-      const stop = () => this.pushWake?.abort();
-      signal.addEventListener('abort', stop, { once: true });
-      await sleep(delay, this.pushWake.signal);
-      signal.removeEventListener('abort', stop);
+      this.log({ level: 'warn', event: 'push-lost', retryInMs: delay, error: error ? (error as Error).message : 'the server closed the stream' });
+      await this.pushWaker.sleep(delay, signal);
     }
   }
 
@@ -264,8 +249,8 @@ export class Receiver {
       await this.options.api.status(await this.status());
       this.statusRefused = false;
     } catch (error) {
-      // Said once, not every minute (a server from before SPEC §9 answers 404).
-      if (!this.statusRefused) this.log({ level: 'info', event: 'status-not-reported', error: (error as Error).message });
+      // Said once until a report goes through again, not every minute.
+      if (!this.statusRefused) this.log({ level: 'warn', event: 'status-not-reported', error: (error as Error).message });
       this.statusRefused = true;
     }
   }

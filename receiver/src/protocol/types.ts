@@ -14,6 +14,9 @@ export type Receipt = Schemas['ReceiptBatch']['receipts'][number];
 
 export type ReceiptAnswer = Schemas['ReceiptResult'];
 
+/** The 404 answer to a receipt batch naming broadcasts not addressed to this speaker (nothing of the batch was recorded). */
+export type ReceiptsRefused = Schemas['UnknownBroadcastsErrorDto'];
+
 /** POST /device/status. */
 export type DeviceStatus = Schemas['DeviceStatusReport'];
 
