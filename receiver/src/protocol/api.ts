@@ -41,9 +41,16 @@ export interface DeviceApiOptions {
   /** The current device token (it may change: a rotated token is read again). */
   token: () => string;
   fetch?: typeof fetch;
-  /** Give up on a request that has not answered in this long (downloads and the event stream are exempt). */
+  /**
+   * Give up on a request that has not answered in this long (default 30 s): a JSON exchange as a whole,
+   * the answer's headers for audio and the event stream, and each wait for the next bytes of audio (the
+   * event stream's body has its own idle limit, readEventStream's). A server killed mid-request, or a
+   * proxy holding a request for an api process that is gone, then fails the request so that it is retried.
+   */
   timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * The device routes of the Loa API, authenticated by the speaker's token: the JSON ones through the
@@ -77,32 +84,63 @@ export class DeviceApi {
     await this.json('POST /api/v1/device/status', (signal) => this.client.POST('/api/v1/device/status', { body: status, signal }));
   }
 
-  /** The rendition at `path` (a queue item's segment url), from byte `from` on (Range) when above 0. */
+  /**
+   * The rendition at `path` (a queue item's segment url), from byte `from` on (Range) when above 0. Its
+   * body fails (a TimeoutError) when no bytes come for the timeout: the download is then retried.
+   */
   audio(path: string, from: number, signal?: AbortSignal): Promise<Response> {
-    return this.open(path, from > 0 ? { range: `bytes=${from}-` } : {}, signal);
+    return this.open(path, from > 0 ? { range: `bytes=${from}-` } : {}, signal, true);
   }
 
   /** GET /device/events (text/event-stream); the caller reads the body. */
   events(signal?: AbortSignal): Promise<Response> {
-    return this.open('/api/v1/device/events', { accept: 'text/event-stream' }, signal);
+    return this.open('/api/v1/device/events', { accept: 'text/event-stream' }, signal, false);
   }
 
-  private async open(path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
-    const request = new Request(new URL(path, this.options.server), { signal, headers: { authorization: `Bearer ${this.options.token()}`, ...headers } });
+  /** A GET whose headers must come within the timeout; with `watchBody`, so must each piece of its body. */
+  private async open(path: string, headers: Record<string, string>, signal: AbortSignal | undefined, watchBody: boolean): Promise<Response> {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = new AbortController();
+    // Unref'd: a request the caller gave up on (its signal, a cancelled body) must not hold the process.
+    let timer = setTimeout(() => deadline.abort(new DOMException('no answer in time', 'TimeoutError')), timeoutMs).unref();
+    const request = new Request(new URL(path, this.options.server), {
+      signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
+      headers: { authorization: `Bearer ${this.options.token()}`, ...headers },
+    });
     let response: Response;
     try {
       response = await this.fetch(request);
     } catch (error) {
+      clearTimeout(timer);
       throw new DeviceApiError(request.method, request.url, null, describe(error));
     }
+    clearTimeout(timer);
     if (!response.ok) throw await DeviceApiError.from(request, response);
-    return response;
+    if (!watchBody || !response.body) return response;
+    // Each piece of the body re-arms the deadline; silence for the timeout aborts the request, and the
+    // body's reader gets the TimeoutError.
+    const rearm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => deadline.abort(new DOMException('no audio bytes in time', 'TimeoutError')), timeoutMs).unref();
+    };
+    rearm();
+    const watched = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          rearm();
+          controller.enqueue(chunk);
+        },
+        flush: () => clearTimeout(timer),
+      }),
+      { signal: deadline.signal },
+    );
+    return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
   /** One JSON exchange within the timeout; `route` ("GET /api/v1/...") names it if its answer cannot be read. */
   private async json<T>(route: string, call: (signal: AbortSignal) => Promise<{ data?: T; response: Response }>): Promise<T> {
     try {
-      return (await call(AbortSignal.timeout(this.options.timeoutMs ?? 30_000))).data as T;
+      return (await call(AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS))).data as T;
     } catch (error) {
       if (error instanceof DeviceApiError) throw error;
       // The answer began but its body could not be read: cut off, too slow, or not JSON.
