@@ -6,6 +6,7 @@ import request from 'supertest';
 import { makeSilence } from './helpers/audio.js';
 import { ADMIN_PASSWORD, testEnvironment } from './helpers/app.js';
 import { auth } from './helpers/fixtures.js';
+import { SseClient } from './helpers/sse.js';
 import { waitUntil } from './helpers/waiting.js';
 
 /** A free port whose next one is free too (the api processes take consecutive ports). */
@@ -32,11 +33,13 @@ async function freePorts(count: number): Promise<number> {
  * worker, on the suite's own database and Redis prefix.
  */
 describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
-  const { env, dir, cleanup } = testEnvironment({ LOA_LOGIN_LIMIT_PER_MIN: '5', LOA_MAX_UPLOAD_MB: '2', LOA_LOG_FORMAT: 'json' });
+  // A heartbeat every second: the push stream test sees several pass through nginx in a few seconds.
+  const { env, dir, cleanup } = testEnvironment({ LOA_LOGIN_LIMIT_PER_MIN: '5', LOA_MAX_UPLOAD_MB: '2', LOA_LOG_FORMAT: 'json', LOA_PUSH_HEARTBEAT_SEC: '1' });
   const clusterDir = join(dir, 'cluster');
   let cluster: ChildProcess;
   let output = '';
   let http: ReturnType<typeof request>;
+  let nginxUrl: string;
   let apiPortBase: number;
   let adminToken: string;
 
@@ -54,7 +57,8 @@ describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
     cluster.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitUntil(async () => output, (text) => text.includes('cluster: ready') || cluster.exitCode !== null, 90_000, 'the cluster to start');
     if (!output.includes('cluster: ready')) throw new Error(`run-cluster.sh failed:\n${output}`);
-    http = request(`http://127.0.0.1:${nginxPort}`);
+    nginxUrl = `http://127.0.0.1:${nginxPort}`;
+    http = request(nginxUrl);
     // Before the login-limit test spends this address's attempts for the next minute.
     adminToken = (await http.post('/api/v1/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD })).body.accessToken;
   }, 120_000);
@@ -105,6 +109,46 @@ describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
     expect(output).toContain('api-1 exited (137); starting it again in 1 s');
     await waitUntil(() => answeringProcesses(6), (n) => n === 2, 20_000, 'both api processes answering again');
   }, 120_000);
+
+  it('passes a push stream through at once: hello, every heartbeat comment, and an event published by the other api process', async () => {
+    const commune = await http.post('/api/v1/areas').set(auth(adminToken)).send({ name: 'Xã Y Tý', code: `BAL-${process.pid}`, kind: 'commune' });
+    expect(commune.status).toBe(201);
+    const speaker = await http.post('/api/v1/speakers').set(auth(adminToken)).send({ name: 'Cụm loa thôn 1', communeId: commune.body.id });
+    expect(speaker.status).toBe(201);
+    const opened = Date.now();
+    const stream = await SseClient.connect(nginxUrl, speaker.body.deviceToken);
+    try {
+      expect(stream.status).toBe(200);
+      expect((await stream.next(() => true, 5_000)).event).toBe('hello');
+      expect(Date.now() - opened).toBeLessThan(2_000);
+      // A comment line is 3 bytes: had nginx buffered the response, none would have come through yet.
+      const comments = stream.comments;
+      await waitUntil(async () => stream.comments, (n) => n >= comments + 3, 6_000, 'three heartbeats through nginx');
+      // Rotating the token (through nginx, on either api process) is published through Redis to the
+      // process holding the stream: the event arrives, then the stream ends.
+      const rotated = Date.now();
+      expect((await http.post(`/api/v1/speakers/${speaker.body.id}/token`).set(auth(adminToken))).status).toBe(201);
+      expect((await stream.next((e) => e.event === 'token', 5_000)).data).toEqual({ revoked: true });
+      expect(Date.now() - rotated).toBeLessThan(2_000);
+      await stream.closed(5_000);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('keeps push streams open far longer than the api\'s longest heartbeat: no buffering, no gzip, a read timeout of its own', () => {
+    const conf = readFileSync(join(clusterDir, 'loa.conf'), 'utf8');
+    const events = /location = \/api\/v1\/device\/events \{([^}]*)\}/.exec(conf)?.[1] ?? '';
+    expect(events).toMatch(/proxy_buffering off;/);
+    expect(events).toMatch(/gzip off;/);
+    const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+    const seconds = (value: string) => Number(value.slice(0, -1)) * unit[value.at(-1)!];
+    const readTimeout = seconds(/proxy_read_timeout (\d+[smhd]);/.exec(events)![1]);
+    // nginx's default (60 s) would already outlast one heartbeat (LOA_PUSH_HEARTBEAT_SEC is at most 30 s), but
+    // not a stall of the api under load or a missed beat: the stream's own limit is far above both.
+    expect(readTimeout).toBeGreaterThanOrEqual(20 * 30);
+    expect(readTimeout).toBeGreaterThan(seconds(/proxy_read_timeout (\d+[smhd]);/.exec(conf.replace(events, ''))![1]));
+  });
 
   it('gives the api the client address nginx saw, whatever X-Forwarded-For the client sends: login limits cannot be dodged', async () => {
     // Every attempt claims another address and names another user. Had the api believed the header,
