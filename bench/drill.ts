@@ -1,10 +1,10 @@
 /**
  * `npm run drill [-- --receivers N] [-- --skip-single]`: a national morning on this machine. Every
  * commune of the imported country gets its bulletin at the same minute and R simulated receivers
- * (default 100,000, spread over the communes) play it and post receipts, first on one Loa process
- * (api + worker), then on the scale-out setup (deploy/run-cluster.sh: nginx, 2 api and 2 worker
- * processes), where one worker and one api process are killed with SIGKILL a second after the minute
- * and started again. Both on PostgreSQL (LOA_DRILL_POSTGRES_URL, default the test database; each
+ * (default 100,000, spread over the communes, connected by push) play it and post receipts, first on
+ * one Loa process (api + worker), then on the scale-out setup (deploy/run-cluster.sh: nginx, 2 api and
+ * 2 worker processes), where one worker (a second after the minute) and one api process (in the
+ * receipts' peak) are killed with SIGKILL and started again. Both on PostgreSQL (LOA_DRILL_POSTGRES_URL, default the test database; each
  * morning in its own schema) and Redis (LOA_DRILL_REDIS_URL, default database 4; own key prefix).
  * Everything it starts is stopped, and its schemas and keys are removed. Not part of `npm test`.
  */
@@ -27,7 +27,7 @@ function table(mornings: Morning[]): string {
     [`broadcasts on air within ${TARGET_ON_AIR_MS / 1000} s`, (m) => `${m.onAir.within2s.toLocaleString('en')} of ${m.broadcasts.toLocaleString('en')}`],
     ['deliveries created', (m) => m.deliveries.toLocaleString('en')],
     ['receipts accepted per second: peak / mean', (m) => `${m.receiptsPerSecond.peak.toLocaleString('en')} / ${Math.round(m.receiptsPerSecond.mean).toLocaleString('en')}`],
-    ['receivers that learned of it before startsAt', (m) => `${m.learnedBeforeStartsAt.toLocaleString('en')} (late: ${m.fleet.learnedLate.toLocaleString('en')})`],
+    ['receivers that learned of it before startsAt (first by push)', (m) => `${m.learnedBeforeStartsAt.toLocaleString('en')} (${m.fleet.learnedByPush.toLocaleString('en')}); late: ${m.fleet.learnedLate.toLocaleString('en')}`],
     ['queue reads / errors, push connections', (m) => `${m.fleet.polls.toLocaleString('en')} / ${m.fleet.pollErrors.toLocaleString('en')}, ${m.fleet.pushConnections.toLocaleString('en')}`],
     ['receipt posts kept for retry', (m) => m.fleet.postErrors.toLocaleString('en')],
     ['check: report rows unequal to raw deliveries', (m) => String(m.checks.reportMismatches)],

@@ -2,7 +2,7 @@
  * One process of simulated receivers for the drill (the simulator's ReceiverFleet: the receiver
  * agent's own device-protocol core). argv: tokens file, server URL, seconds to run, poll seconds.
  * Prints one JSON line: the fleet's counters, how many receivers learned of their broadcast before
- * its startsAt, and when each receipt batch was accepted (per second).
+ * its startsAt (and how many first heard of it by push), and when each receipt batch was accepted (per second).
  */
 import { readFileSync } from 'node:fs';
 import { ReceiverFleet } from '../../src/cli/receiver-fleet.js';
@@ -11,6 +11,8 @@ const [tokensFile, base, durationSec, pollSec] = process.argv.slice(2);
 const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
 let learnedBefore = 0;
 let learnedLate = 0;
+/** Broadcasts a receiver first heard of by a pushed event (not by a queue read). */
+let learnedByPush = 0;
 const acceptedPerSecond: Record<number, number> = {};
 /** Warnings and errors by kind (the event and its message without URLs and ids), to say what went wrong. */
 const problems: Record<string, number> = {};
@@ -20,7 +22,8 @@ const fleet = new ReceiverFleet({
   base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), batch: 100,
   log: (event) => {
     if (event.level === 'warn' || event.level === 'error') problems[kind(event)] = (problems[kind(event)] ?? 0) + 1;
-    if (event.event === 'play-start') {
+    if (event.event === 'pushed-broadcast' && event.added) learnedByPush++;
+    else if (event.event === 'play-start') {
       if (Number(event.learnedLateMs) > 0) learnedLate++;
       else learnedBefore++;
     } else if (event.event === 'receipts-sent') {
@@ -30,7 +33,7 @@ const fleet = new ReceiverFleet({
   },
 });
 const report = () => {
-  process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, acceptedPerSecond, problems })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, learnedByPush, acceptedPerSecond, problems })}\n`);
   process.exit(0);
 };
 // A receiver stuck on a request (a server that stopped answering) must not hold the drill: report what was counted.

@@ -15,18 +15,29 @@ import { seedReceivers, seedSchedules } from './seed.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const ADMIN_PASSWORD = 'drill-admin-password';
-const FLEET_PROCESSES = 2;
+/**
+ * Receivers per fleet process: each holds its event stream plus the connections of its requests in
+ * flight, within the 20,000 open files a process may have here.
+ */
+const RECEIVERS_PER_FLEET = 8000;
+/** Seconds between queue reads while a receiver's push connection is down (receivers start spread over this). */
 const POLL_SEC = 60;
 /**
- * The worker's minute tick materialises the schedules (up to a minute, plus its own run); receivers
- * start as soon as it is done and read their queue within one poll period: all before the minute.
+ * The receivers start first, spread over a minute, and connect by push (GET /device/events); the
+ * schedules are written meanwhile, and the worker's minute tick materialises them (up to a minute,
+ * plus its own run), pushing each broadcast to the receivers connected: all before the minute.
  */
-const LEAD_AFTER_SCHEDULES_MS = 4 * 60_000;
+const LEAD_MS = 3 * 60_000;
+/** Faults: the worker that claims the minute's broadcasts, then an api in the receipts' peak (the bulletin lasts 3 s). */
+const KILLS = [
+  { name: 'worker-1', afterMinuteMs: 1000 },
+  { name: 'api-1', afterMinuteMs: 3500 },
+] as const;
 
 export interface FleetResult {
   polls: number; pollErrors: number; pushConnections: number; downloads: number; plays: number; failures: number;
   receiptsSent: number; accepted: number; duplicates: number; refused: number; postErrors: number; unsent: number;
-  learnedBefore: number; learnedLate: number; acceptedPerSecond: Record<string, number>; problems: Record<string, number>;
+  learnedBefore: number; learnedLate: number; learnedByPush: number; acceptedPerSecond: Record<string, number>; problems: Record<string, number>;
 }
 
 export interface Morning extends Measures {
@@ -133,9 +144,10 @@ export async function runMorning(kind: 'single' | 'cluster', receivers: number, 
   try {
     say(`${kind}: seeding ${receivers.toLocaleString('en')} receivers`);
     const seeded = await seedReceivers(db, receivers);
-    const tokenFiles = Array.from({ length: FLEET_PROCESSES }, (_, p) => {
+    const fleetProcesses = Math.max(2, Math.ceil(receivers / RECEIVERS_PER_FLEET));
+    const tokenFiles = Array.from({ length: fleetProcesses }, (_, p) => {
       const file = join(dir, `tokens-${p}.txt`);
-      writeFileSync(file, seeded.tokens.filter((_, i) => i % FLEET_PROCESSES === p).join('\n'));
+      writeFileSync(file, seeded.tokens.filter((_, i) => i % fleetProcesses === p).join('\n'));
       return file;
     });
     say(`${kind}: starting`);
@@ -143,22 +155,21 @@ export async function runMorning(kind: 'single' | 'cluster', receivers: number, 
     const token = (await api<{ accessToken: string }>(setup.url, '/auth/login', { method: 'POST', body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).accessToken;
     const segmentId = await bulletin(setup.url, token, dir);
 
-    const minute = new Date(Math.ceil((Date.now() + LEAD_AFTER_SCHEDULES_MS) / 60_000) * 60_000);
+    const minute = new Date(Math.ceil((Date.now() + LEAD_MS) / 60_000) * 60_000);
+    const url = setup.url;
+    say(`${kind}: ${fleetProcesses} fleet processes starting, receivers connecting by push over ${POLL_SEC} s`);
+    const fleets = Promise.all(tokenFiles.map((file) => runFleet(file, url, Math.ceil((minute.getTime() - Date.now()) / 1000) + 60)));
     say(`${kind}: scheduling ${seeded.communeIds.length} communes' bulletins at ${minute.toISOString()}`);
     await seedSchedules(db, seeded.communeIds, segmentId, minute);
-    const url = setup.url;
     const materialisation = await materialised(db, seeded.communeIds.length, minute);
-    say(`${kind}: schedules materialised ${(materialisation.afterMs / 1000).toFixed(1)} s after they were written (the tick itself: ${(materialisation.tickMs / 1000).toFixed(1)} s); receivers starting`);
-    const leadMs = minute.getTime() - Date.now();
-    if (leadMs < POLL_SEC * 1000) say(`${kind}: only ${Math.round(leadMs / 1000)} s before the minute: receivers that poll after it learn late`);
+    say(`${kind}: schedules materialised ${(materialisation.afterMs / 1000).toFixed(1)} s after they were written (the tick itself: ${(materialisation.tickMs / 1000).toFixed(1)} s), ${Math.round((minute.getTime() - Date.now()) / 1000)} s before the minute`);
 
-    const fleets = Promise.all(tokenFiles.map((file) => runFleet(file, url, Math.ceil(leadMs / 1000) + 60)));
     const faults: string[] = [];
     if (setup.kill) {
       const current = setup;
-      setTimeout(() => {
-        for (const name of ['worker-1', 'api-1'] as const) faults.push(`kill -9 ${name} (pid ${current.kill!(name)}) at the minute + 1.0 s; run-cluster.sh started it again`);
-      }, minute.getTime() + 1000 - Date.now());
+      for (const { name, afterMinuteMs } of KILLS) {
+        setTimeout(() => faults.push(`kill -9 ${name} (pid ${current.kill!(name)}) at the minute + ${(afterMinuteMs / 1000).toFixed(1)} s; run-cluster.sh started it again`), minute.getTime() + afterMinuteMs - Date.now());
+      }
     }
     const fleet = sumFleets(await fleets);
     say(`${kind}: receivers done; waiting for every broadcast to be finalised`);

@@ -9,6 +9,7 @@ import type { OutboxRecord, OutboxStore } from '../../receiver/src/protocol/outb
 import type { Player } from '../../receiver/src/protocol/playback.js';
 import { Receiver } from '../../receiver/src/protocol/receiver.js';
 import type { QueueSegment } from '../../receiver/src/protocol/types.js';
+import { pooledFetch } from './pooled-fetch.js';
 
 export interface FleetOptions {
   /** Server origin, e.g. http://127.0.0.1:3000. */
@@ -28,6 +29,8 @@ export interface FleetOptions {
   durationSec: number;
   /** Receipts per POST (1..500). */
   batch: number;
+  /** Connections the receivers' requests share (default 64); each event stream has one of its own. */
+  connections?: number;
   /** Each receiver's events (the CLI prints the warnings). */
   log?: (event: ReceiverEvent) => void;
 }
@@ -118,7 +121,11 @@ type Behaviour = 'online' | 'late' | 'gone';
 export class ReceiverFleet {
   readonly stats: FleetStats = { polls: 0, pollErrors: 0, pushConnections: 0, downloads: 0, checksumMismatches: 0, plays: 0, failures: 0, interrupted: 0, receiptsSent: 0, accepted: 0, duplicates: 0, refused: 0, postErrors: 0, unsent: 0 };
 
-  constructor(readonly options: FleetOptions) {}
+  private readonly pooled: typeof fetch;
+
+  constructor(readonly options: FleetOptions) {
+    this.pooled = pooledFetch(options.connections ?? 64);
+  }
 
   async run(): Promise<FleetStats> {
     const { options } = this;
@@ -149,7 +156,9 @@ export class ReceiverFleet {
 
   private receiver(token: string, behaviour: Behaviour, network: { up: boolean }): Promise<Receiver> {
     const { options } = this;
-    const offlineFetch: typeof fetch = (input, init) => (network.up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed', { cause: { code: 'SIMULATED_OUTAGE' } })));
+    const url = (input: Parameters<typeof fetch>[0]) => (input instanceof Request ? input.url : String(input));
+    const online: typeof fetch = (input, init) => (url(input).endsWith('/api/v1/device/events') ? fetch(input, init) : this.pooled(input, init));
+    const offlineFetch: typeof fetch = (input, init) => (network.up ? online(input, init) : Promise.reject(new TypeError('fetch failed', { cause: { code: 'SIMULATED_OUTAGE' } })));
     const api = new DeviceApi({ server: options.base, token: () => token, fetch: offlineFetch });
     return Receiver.open({
       api,
