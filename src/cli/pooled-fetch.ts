@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
  * thousands of receivers. With the global fetch every request that overlaps another opens a connection
  * of its own and keeps it: thousands of receivers reading their queue at once hold thousands of sockets,
  * past the open-files limit of the process and of the server (20,000 here). A real box has one or two
- * connections; the simulator's receivers share a few, and each event stream keeps its own (the global
- * fetch: it is one connection per receiver anyway).
+ * connections; the simulator's receivers share a few. A body cancelled or aborted midway destroys its
+ * socket.
  */
 export function pooledFetch(maxSockets: number): typeof fetch {
   const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
@@ -20,6 +20,8 @@ export function pooledFetch(maxSockets: number): typeof fetch {
         for (const [name, value] of Object.entries(res.headers)) for (const one of [value ?? []].flat()) headers.append(name, one);
         const status = res.statusCode ?? 0;
         const empty = status === 204 || status === 304 || request.method === 'HEAD';
+        // A response that has no body to read must still be drained, or its socket never goes back to the pool.
+        if (empty) res.resume();
         resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage, headers }));
       });
       // An aborted request fails with the signal's reason (a TimeoutError), as the global fetch's does.

@@ -122,6 +122,12 @@ export class ReceiverFleet {
   readonly stats: FleetStats = { polls: 0, pollErrors: 0, pushConnections: 0, downloads: 0, checksumMismatches: 0, plays: 0, failures: 0, interrupted: 0, receiptsSent: 0, accepted: 0, duplicates: 0, refused: 0, postErrors: 0, unsent: 0 };
 
   private readonly pooled: typeof fetch;
+  /**
+   * Event streams over node:http too: a stream the receiver gives up on (silent too long, or at the end)
+   * closes its socket there, where the global fetch's cancelled body left it open (and, once the server
+   * closed its side, in CLOSE_WAIT): thousands of them exhausted the fleet's open files.
+   */
+  private readonly streams = pooledFetch(Infinity);
 
   constructor(readonly options: FleetOptions) {
     this.pooled = pooledFetch(options.connections ?? 64);
@@ -157,7 +163,7 @@ export class ReceiverFleet {
   private receiver(token: string, behaviour: Behaviour, network: { up: boolean }): Promise<Receiver> {
     const { options } = this;
     const url = (input: Parameters<typeof fetch>[0]) => (input instanceof Request ? input.url : String(input));
-    const online: typeof fetch = (input, init) => (url(input).endsWith('/api/v1/device/events') ? fetch(input, init) : this.pooled(input, init));
+    const online: typeof fetch = (input, init) => (url(input).endsWith('/api/v1/device/events') ? this.streams(input, init) : this.pooled(input, init));
     const offlineFetch: typeof fetch = (input, init) => (network.up ? online(input, init) : Promise.reject(new TypeError('fetch failed', { cause: { code: 'SIMULATED_OUTAGE' } })));
     const api = new DeviceApi({ server: options.base, token: () => token, fetch: offlineFetch });
     return Receiver.open({
