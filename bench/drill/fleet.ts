@@ -1,13 +1,14 @@
 /**
  * One process of simulated receivers for the drill (the simulator's ReceiverFleet: the receiver
- * agent's own device-protocol core). argv: tokens file, server URL, seconds to run, poll seconds.
+ * agent's own device-protocol core). argv: tokens file, server URL, seconds to run, poll seconds,
+ * seconds over which the receivers start.
  * Prints one JSON line: the fleet's counters, how many receivers learned of their broadcast before
  * its startsAt (and how many first heard of it by push), and when each receipt batch was accepted (per second).
  */
 import { readFileSync } from 'node:fs';
 import { ReceiverFleet } from '../../src/cli/receiver-fleet.js';
 
-const [tokensFile, base, durationSec, pollSec] = process.argv.slice(2);
+const [tokensFile, base, durationSec, pollSec, startSpreadSec] = process.argv.slice(2);
 const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
 let learnedBefore = 0;
 let learnedLate = 0;
@@ -19,7 +20,7 @@ const problems: Record<string, number> = {};
 const kind = (event: Record<string, unknown>) =>
   `${String(event.event)}: ${String(event.error ?? '')}`.replace(/https?:\/\/\S+/g, 'URL').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID').slice(0, 160);
 const fleet = new ReceiverFleet({
-  base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), batch: 100,
+  base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), startSpreadSec: Number(startSpreadSec), batch: 100,
   log: (event) => {
     if (event.level === 'warn' || event.level === 'error') problems[kind(event)] = (problems[kind(event)] ?? 0) + 1;
     if (event.event === 'pushed-broadcast' && event.added) learnedByPush++;

@@ -20,13 +20,16 @@ const ADMIN_PASSWORD = 'drill-admin-password';
  * flight, within the 20,000 open files a process may have here.
  */
 const RECEIVERS_PER_FLEET = 8000;
-/** Seconds between queue reads while a receiver's push connection is down (receivers start spread over this). */
+/** Seconds between queue reads while a receiver's push connection is down. */
 const POLL_SEC = 60;
 /**
- * The receivers start first, spread over a minute, and connect by push (GET /device/events); the
- * schedules are written meanwhile, and the worker's minute tick materialises them (up to a minute,
- * plus its own run), pushing each broadcast to the receivers connected: all before the minute.
+ * The receivers start first, spread over two minutes (each opens its event stream, reads its queue
+ * three times and reports its status as it starts: in real life they have been connected all night,
+ * and 15,000 starting within one minute swamped the single process here), and connect by push (GET
+ * /device/events); the schedules are written meanwhile, and the worker's minute tick materialises them
+ * (up to a minute, plus its own run), pushing each broadcast to the receivers connected: all before the minute.
  */
+const START_SPREAD_SEC = 120;
 const LEAD_MS = 3 * 60_000;
 /** Faults: the worker that claims the minute's broadcasts, then an api in the receipts' peak (the bulletin lasts 3 s). */
 const KILLS = [
@@ -94,7 +97,7 @@ async function materialised(db: DataSource, count: number, minute: Date): Promis
 }
 
 function runFleet(tokensFile: string, url: string, durationSec: number): Promise<FleetResult> {
-  const child = spawn(process.execPath, ['--max-old-space-size=6144', join(import.meta.dirname, 'fleet.js'), tokensFile, url, String(durationSec), String(POLL_SEC)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=6144', join(import.meta.dirname, 'fleet.js'), tokensFile, url, String(durationSec), String(POLL_SEC), String(START_SPREAD_SEC)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`drill: a fleet process exited with ${code}`)))));
@@ -157,7 +160,7 @@ export async function runMorning(kind: 'single' | 'cluster', receivers: number, 
 
     const minute = new Date(Math.ceil((Date.now() + LEAD_MS) / 60_000) * 60_000);
     const url = setup.url;
-    say(`${kind}: ${fleetProcesses} fleet processes starting, receivers connecting by push over ${POLL_SEC} s`);
+    say(`${kind}: ${fleetProcesses} fleet processes starting, receivers connecting by push over ${START_SPREAD_SEC} s`);
     const fleets = Promise.all(tokenFiles.map((file) => runFleet(file, url, Math.ceil((minute.getTime() - Date.now()) / 1000) + 60)));
     say(`${kind}: scheduling ${seeded.communeIds.length} communes' bulletins at ${minute.toISOString()}`);
     await seedSchedules(db, seeded.communeIds, segmentId, minute);

@@ -26,8 +26,14 @@ export async function freePorts(count: number): Promise<number> {
 
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`drill: timed out waiting for ${what}`);
+  let failure = '';
+  const attempt = () =>
+    probe().catch((error: Error) => {
+      failure = ` (last probe failed: ${error.message})`;
+      return false;
+    });
+  while (!(await attempt())) {
+    if (Date.now() > deadline) throw new Error(`drill: timed out waiting for ${what}${failure}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -29,6 +29,8 @@ export interface FleetOptions {
   durationSec: number;
   /** Receipts per POST (1..500). */
   batch: number;
+  /** Receivers start at random within this many seconds (default: one poll period, at most half the run). */
+  startSpreadSec?: number;
   /** Connections the receivers' requests share (default 64); each event stream has one of its own. */
   connections?: number;
   /** Each receiver's events (the CLI prints the warnings). */
@@ -144,7 +146,8 @@ export class ReceiverFleet {
     setMaxListeners(0, stop.signal); // every receiver's loops wait on it
     const runs = receivers.map(async (receiver) => {
       // Receivers do not all start in step.
-      if (await sleep(Math.random() * Math.min(options.pollSec * 1000, options.durationSec * 500), stop.signal)) await receiver.run(stop.signal);
+      const spreadMs = options.startSpreadSec !== undefined ? options.startSpreadSec * 1000 : Math.min(options.pollSec * 1000, options.durationSec * 500);
+      if (await sleep(Math.random() * spreadMs, stop.signal)) await receiver.run(stop.signal);
     });
     await sleep(options.durationSec * 1000);
     stop.abort();
