@@ -57,6 +57,9 @@ export class Receiver {
   private pushUp = false;
   private readonly pollWaker = new Waker();
   private readonly pushWaker = new Waker();
+  private readonly statusWaker = new Waker();
+  /** Playback changed since the last status report began. */
+  private statusDue = false;
   private lastError: string | undefined;
   private statusRefused = false;
 
@@ -66,10 +69,19 @@ export class Receiver {
       options.log(event);
     };
     this.downloads = new Downloads(options.cache, this.log, () => this.playback.replan());
-    this.playback = new Playback(this.state, outbox, this.downloads, options.clock, options.player, this.log, () => {
-      this.sender.kick();
-      this.refreshDownloads();
-    });
+    this.playback = new Playback(
+      this.state,
+      outbox,
+      this.downloads,
+      options.clock,
+      options.player,
+      this.log,
+      () => {
+        this.sender.kick();
+        this.refreshDownloads();
+      },
+      () => this.statusChanged(),
+    );
     this.sender = new ReceiptSender(options.api, outbox, this.log, options.receiptBatch, () => this.unauthorized());
   }
 
@@ -224,11 +236,21 @@ export class Receiver {
     this.options.onUnauthorized?.();
   }
 
+  /**
+   * Reports at start, every minute, and at once when playback starts or ends, so an emergency's progress
+   * and the console show who is on the air within a second. A change during a report is sent right after it.
+   */
   private async statusLoop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      this.statusDue = false;
       await this.reportStatus();
-      await sleep(jittered(this.options.statusMs ?? 60_000), signal);
+      if (!this.statusDue) await this.statusWaker.sleep(jittered(this.options.statusMs ?? 60_000), signal);
     }
+  }
+
+  private statusChanged(): void {
+    this.statusDue = true;
+    this.statusWaker.wake();
   }
 
   async status(): Promise<DeviceStatus> {
