@@ -160,7 +160,18 @@ export class BroadcastsRepository {
     return lockedForFill(manager, (query) => query.andWhere('b.startsAt <= :cutoff', { cutoff: cutoff.getTime() }).orderBy('b.startsAt', 'ASC').limit(limit));
   }
 
-  /** The same, among `ids` (broadcasts this worker has just put on air): found by key, no scan of everything on air. */
+  /** Among `ids`, those on air whose deliveries are still to be written (an emergency just told to its receivers); no lock taken. */
+  async awaitingDeliveries(manager: EntityManager, ids: string[]): Promise<string[]> {
+    const rows = await sqlRows<{ id: string }>(
+      manager,
+      `SELECT b."id" FROM ${tableOf(manager, BroadcastEntity)} b WHERE b."id" IN (:...ids) AND b."status" = 'on_air'
+       AND NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b."id")`,
+      { ids },
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The same as lackingDeliveries, among `ids` (broadcasts this worker has just put on air): found by key, no scan of everything on air. */
   lackingDeliveriesAmong(manager: EntityManager, ids: string[]): Promise<FillableBroadcast[]> {
     return lockedForFill(manager, (query) => query.andWhere('b.id IN (:...ids)', { ids }));
   }
