@@ -92,6 +92,19 @@ export class BroadcastsRepository {
       .getMany();
   }
 
+  /**
+   * Broadcasts of an area's subtree preempted before they went on air, of `priorities`, overlapping
+   * [from, to) and not over by `now`: what a cut-in taken off had kept off the air.
+   */
+  preemptedBelow(manager: EntityManager, prefix: string, priorities: string[], from: Date, to: Date, now: Date): Promise<BroadcastEntity[]> {
+    return manager
+      .createQueryBuilder(BroadcastEntity, 'b')
+      .where('b.areaPath LIKE :prefix AND b.status = :preempted AND b.onAirAt IS NULL', { prefix: `${prefix}%`, preempted: 'preempted' })
+      .andWhere('b.priority IN (:...priorities)', { priorities })
+      .andWhere('b.startsAt < :to AND b.endsAt > :from AND b.endsAt > :now', { from: from.getTime(), to: to.getTime(), now: now.getTime() })
+      .getMany();
+  }
+
   /** Moves broadcasts from one status to another, only those still in `from`; answers the ones moved. */
   async transition(manager: EntityManager, ids: string[], from: BroadcastStatus[], to: BroadcastStatus, changes: { reason?: string | null; finalisedAt?: Date; onAirAt?: Date | null } = {}): Promise<MovedBroadcast[]> {
     const moved: MovedBroadcast[] = [];
