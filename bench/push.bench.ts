@@ -121,6 +121,9 @@ export async function run(): Promise<void> {
     const perSecond = new Map<number, number>();
     for (const a of attempts) for (const [second, n] of Object.entries(a.perSecond)) if (Number(second) * 1000 >= killedAt) perSecond.set(Number(second), (perSecond.get(Number(second)) ?? 0) + n);
     const peak = Math.max(...perSecond.values());
+    const pollsPerSecond = new Map<number, number>();
+    for (const a of attempts) for (const [second, n] of Object.entries(a.pollsPerSecond)) if (Number(second) * 1000 >= killedAt) pollsPerSecond.set(Number(second), (pollsPerSecond.get(Number(second)) ?? 0) + n);
+    const polls = [...pollsPerSecond.values()];
     const errors: Record<string, number> = {};
     for (const a of attempts) for (const [kind, n] of Object.entries(a.errors)) errors[kind] = (errors[kind] ?? 0) + n;
     const refused = attempts.reduce((sum, a) => sum + a.refused, 0);
@@ -135,6 +138,8 @@ export async function run(): Promise<void> {
     console.log(`  api boot                        first log line ${(restart.firstLineMs / 1000).toFixed(1)} s after the start (modules loaded), listening after ${(restart.listeningMs / 1000).toFixed(1)} s`);
     console.log(`  CPU while the api booted        api ${boot.api.toFixed(1)} s, load generator ${boot.clients.toFixed(1)} s, whole machine ${boot.machine.toFixed(1)} s of ${((cpus().length * upAfterMs) / 1000).toFixed(1)} available (${cpus().length} CPUs)`);
     console.log(`  reconnect load                  peak ${fmt(peak)} attempts/s; ${fmt(refused)} refused while the api was down; errors: ${Object.keys(errors).length ? JSON.stringify(errors) : 'none'}`);
+    console.log(`  polls while the push was down   ${fmt(polls.reduce((sum, n) => sum + n, 0))}, peak ${fmt(polls.length ? Math.max(...polls) : 0)}/s`);
+    console.log(`  back after the restart          ${pctBack(back, streams, killedAt, [0.5, 0.9, 0.99])}`);
     pollers10.stop();
     pollers60.stop();
   } finally {
@@ -228,6 +233,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** When each share of the streams was back, in seconds after the kill (`back`: the times of their hellos, sorted). */
+const pctBack = (back: number[], streams: number, killedAt: number, shares: number[]) =>
+  shares.map((p) => `${p * 100}% after ${((back[Math.min(back.length, Math.ceil(p * streams)) - 1] - killedAt) / 1000).toFixed(1)} s`).join(', ');
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
 

@@ -58,6 +58,8 @@ export class Receiver {
   private readonly pollWaker = new Waker();
   private readonly pushWaker = new Waker();
   private readonly statusWaker = new Waker();
+  /** The push loop waits to reconnect after the server could not be reached (no HTTP answer), not after a refusal. */
+  private pushUnreachable = false;
   /** Playback changed since the last status report began. */
   private statusDue = false;
   private lastError: string | undefined;
@@ -131,6 +133,10 @@ export class Receiver {
       this.log({ level: added.length || withdrawn.length ? 'info' : 'debug', event: 'queue-read', reason, items: items.length, added, withdrawn });
       for (const id of withdrawn) this.playback.cancel(id, 'no longer in the queue');
       if (this.outbox.size) this.sender.kick(); // the server answers again
+      // It answers again after an outage: reconnect now rather than at the end of a backoff window that
+      // may have grown to minutes. The polls that notice are spread over their jittered interval, so the
+      // fleet still comes back over many seconds, and an outage costs no more attempts than the polls.
+      if (this.pushUnreachable) this.pushWaker.wake();
       this.refreshDownloads();
       this.playback.replan();
       return true;
@@ -188,7 +194,9 @@ export class Receiver {
       if (error instanceof DeviceApiError && error.unauthorized) this.unauthorized();
       const delay = backoff.next();
       this.log({ level: 'warn', event: 'push-lost', retryInMs: delay, error: error ? (error as Error).message : 'the server closed the stream' });
+      this.pushUnreachable = !(error instanceof DeviceApiError && error.status !== null);
       await this.pushWaker.sleep(delay, signal);
+      this.pushUnreachable = false;
     }
   }
 
