@@ -27,7 +27,7 @@ import { openDatabase } from '../src/database/data-source.js';
 import { seedFleet } from './device/seed.js';
 import { fmt } from './device/load.js';
 import { runWhenMain } from './direct.js';
-import { PushServer } from './push/server.js';
+import { cpuSecondsOf, machineBusySeconds, PushServer } from './push/server.js';
 import type { ClientsReport, ClientsStart } from './push/stream-clients.js';
 
 const WANTED = Number(process.env.BENCH_PUSH_RECEIVERS ?? 20_000);
@@ -102,11 +102,14 @@ export async function run(): Promise<void> {
     const latencies = arrivalsOf(reports, emergency.id).map((at) => at - sentAt).sort((a, b) => a - b);
     const [learned10, learned60] = await Promise.all([pollers10.learned(emergency.id, sentAt), pollers60.learned(emergency.id, sentAt)]);
 
-    // kill -9 and restart.
+    // kill -9 and restart, noting who used the CPU while the api booted.
+    const clientsCpu = () => clients.reduce((sum, child) => sum + cpuSecondsOf(child.pid!), 0);
+    const cpuBefore = { clients: clientsCpu(), machine: machineBusySeconds() };
     const killedAt = Date.now();
     await server.kill9();
-    await server.start();
+    const restart = await server.start();
     const upAfterMs = Date.now() - killedAt;
+    const boot = { clients: clientsCpu() - cpuBefore.clients, api: server.cpuSeconds(), machine: machineBusySeconds() - cpuBefore.machine };
     const need = Math.ceil(streams * 0.99);
     let back: number[] = [];
     let attempts: Extract<ClientsReport, { kind: 'attempts' }>[] = [];
@@ -118,6 +121,9 @@ export async function run(): Promise<void> {
     const perSecond = new Map<number, number>();
     for (const a of attempts) for (const [second, n] of Object.entries(a.perSecond)) if (Number(second) * 1000 >= killedAt) perSecond.set(Number(second), (perSecond.get(Number(second)) ?? 0) + n);
     const peak = Math.max(...perSecond.values());
+    const pollsPerSecond = new Map<number, number>();
+    for (const a of attempts) for (const [second, n] of Object.entries(a.pollsPerSecond)) if (Number(second) * 1000 >= killedAt) pollsPerSecond.set(Number(second), (pollsPerSecond.get(Number(second)) ?? 0) + n);
+    const polls = [...pollsPerSecond.values()];
     const errors: Record<string, number> = {};
     for (const a of attempts) for (const [kind, n] of Object.entries(a.errors)) errors[kind] = (errors[kind] ?? 0) + n;
     const refused = attempts.reduce((sum, a) => sum + a.refused, 0);
@@ -129,7 +135,11 @@ export async function run(): Promise<void> {
     console.log(`  polling every 10 s → learns it  p50 ${fmt(pct(learned10, 0.5))} ms, p99 ${fmt(pct(learned10, 0.99))} ms, max ${fmt(learned10.at(-1)!)} ms (${learned10.length} receivers)`);
     console.log(`  polling every 60 s → learns it  p50 ${fmt(pct(learned60, 0.5))} ms, p99 ${fmt(pct(learned60, 0.99))} ms, max ${fmt(learned60.at(-1)!)} ms (${learned60.length} receivers)`);
     console.log(`  kill -9, restart                api listening again after ${(upAfterMs / 1000).toFixed(1)} s; 99% of streams back after ${((back[need - 1] - killedAt) / 1000).toFixed(1)} s (target ≥ ${TARGETS.spreadSec} s spread)`);
+    console.log(`  api boot                        first log line ${(restart.firstLineMs / 1000).toFixed(1)} s after the start (modules loaded), listening after ${(restart.listeningMs / 1000).toFixed(1)} s`);
+    console.log(`  CPU while the api booted        api ${boot.api.toFixed(1)} s, load generator ${boot.clients.toFixed(1)} s, whole machine ${boot.machine.toFixed(1)} s of ${((cpus().length * upAfterMs) / 1000).toFixed(1)} available (${cpus().length} CPUs)`);
     console.log(`  reconnect load                  peak ${fmt(peak)} attempts/s; ${fmt(refused)} refused while the api was down; errors: ${Object.keys(errors).length ? JSON.stringify(errors) : 'none'}`);
+    console.log(`  polls while the push was down   ${fmt(polls.reduce((sum, n) => sum + n, 0))}, peak ${fmt(polls.length ? Math.max(...polls) : 0)}/s`);
+    console.log(`  back after the restart          ${pctBack(back, streams, killedAt, [0.5, 0.9, 0.99])}`);
     pollers10.stop();
     pollers60.stop();
   } finally {
@@ -223,6 +233,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** When each share of the streams was back, in seconds after the kill (`back`: the times of their hellos, sorted). */
+const pctBack = (back: number[], streams: number, killedAt: number, shares: number[]) =>
+  shares.map((p) => `${p * 100}% after ${((back[Math.min(back.length, Math.ceil(p * streams)) - 1] - killedAt) / 1000).toFixed(1)} s`).join(', ');
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
 

@@ -96,6 +96,22 @@ describe('device API: receipts', () => {
     expect((await post(s1.deviceToken, { receipts: [played(mine.id)] })).body).toEqual({ accepted: 1, duplicates: 0 });
   });
 
+  it('answers 409 (send again) for a broadcast on air whose deliveries are still being written, recording nothing; accepts it once they are', async () => {
+    // An emergency is told to its receivers as soon as it commits, its deliveries a moment later (CutIns).
+    const filling = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communeAPath, status: 'on_air', startsAt: new Date(Date.now() - 1000), segments: [segment], priority: 'emergency' });
+    const mine = await broadcastTo([[s1, 'pending']]);
+    const early = await post(s1.deviceToken, { receipts: [played(mine.id), played(filling.id, { status: 'interrupted' })] });
+    expect(early.status).toBe(409);
+    expect(early.body.message).toContain(filling.id);
+    expect((await deliveryOf(t, mine.id, s1.id))?.status).toBe('pending');
+    await insertDelivery(t, { broadcastId: filling.id, speakerId: s1.id, communeId: s1.communeId });
+    await insertDelivery(t, { broadcastId: filling.id, speakerId: s2.id, communeId: s2.communeId });
+    expect((await post(s1.deviceToken, { receipts: [played(mine.id), played(filling.id, { status: 'interrupted' })] })).body).toEqual({ accepted: 2, duplicates: 0 });
+    expect((await deliveryOf(t, filling.id, s1.id))?.status).toBe('interrupted');
+    // Once written, a speaker it does not reach is refused as any stranger is.
+    expect((await post(s3.deviceToken, { receipts: [played(filling.id)] })).status).toBe(404);
+  });
+
   it('takes up to 500 receipts a batch and answers 413 beyond', async () => {
     const a = await broadcastTo([[s2, 'pending']]);
     const full = await post(s2.deviceToken, { receipts: Array.from({ length: 500 }, () => played(a.id)) });

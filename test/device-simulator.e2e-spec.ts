@@ -4,12 +4,16 @@ import { DeviceApi } from '../receiver/src/protocol/api.js';
 import type { ReceiverEvent } from '../receiver/src/protocol/events.js';
 import { Outbox } from '../receiver/src/protocol/outbox.js';
 import { ReceiptSender } from '../receiver/src/protocol/receipt-sender.js';
-import { MemoryOutboxStore, ReceiverFleet, type FleetOptions } from '../src/cli/receiver-fleet.js';
+import { ServerClock } from '../receiver/src/protocol/clock.js';
+import { Receiver } from '../receiver/src/protocol/receiver.js';
+import { ChecksumCache, MemoryOutboxStore, ReceiverFleet, SimulatedPlayer, type FleetOptions } from '../src/cli/receiver-fleet.js';
 import { AudioStorage } from '../src/storage/audio-storage.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { ffmpegCli } from './helpers/audio.js';
 import { areaPath, deliveryOf, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
 import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
+import { FlakyProxy } from './helpers/flaky-proxy.js';
+import { waitUntil } from './helpers/waiting.js';
 
 /** The receiver simulator (src/cli, on the receiver's protocol core) against a real server. */
 describe('receiver simulator', () => {
@@ -103,6 +107,9 @@ describe('receiver simulator', () => {
     const segment = await segmentWithAudio(1);
     const own = await broadcastFor([speaker], segment, -5000, 1);
     const elsewhere = await insertBroadcast(t, { areaId: tree.communeB.id, areaPath: await areaPath(t, tree.communeB.id), status: 'on_air', startsAt: new Date(Date.now() - 5000), segments: [segment] });
+    // Its deliveries written, as dispatch leaves it (one without any is still being filled in: 409, send again).
+    const there = await createSpeaker(t, t.adminToken, tree.communeB.id);
+    await insertDelivery(t, { broadcastId: elsewhere.id, speakerId: there.id, communeId: tree.communeB.id });
     const outbox = await Outbox.open(new MemoryOutboxStore(), Date.now());
     const startedAt = new Date(Date.now() - 4000).toISOString();
     for (const broadcastId of [elsewhere.id, own.id]) await outbox.add({ broadcastId, status: 'played', startedAt, finishedAt: new Date().toISOString() }, Date.now());
@@ -112,5 +119,36 @@ describe('receiver simulator', () => {
     expect(outbox.size).toBe(0);
     expect(events.map((e) => [e.event, e.broadcastIds ?? e.accepted])).toEqual([['receipts-refused', [elsewhere.id]], ['receipts-sent', 1]]);
     expect((await deliveryOf(t, own.id, speaker.id))?.status).toBe('played');
+  });
+
+  it('after an outage, reconnects its push channel as soon as a poll gets an answer, not at the end of its backoff window', async () => {
+    const speaker = await createSpeaker(t, t.adminToken, tree.communeA.id);
+    const proxy = new FlakyProxy(t.url);
+    await proxy.up();
+    const events: ReceiverEvent[] = [];
+    const api = new DeviceApi({ server: proxy.url, token: () => speaker.deviceToken });
+    // An hour's first backoff window: only the poll's answer can bring the push channel back within seconds.
+    const receiver = await Receiver.open({
+      api, clock: new ServerClock(), cache: new ChecksumCache(api), player: new SimulatedPlayer(60, 0), outbox: new MemoryOutboxStore(),
+      agent: 'loa-simulate', version: 'test', pollMs: 1000, reconnectFirstMs: 3_600_000, log: (e) => events.push(e),
+    });
+    const run = new AbortController();
+    const running = receiver.run(run.signal);
+    try {
+      await waitUntil(async () => receiver.pushing, (up) => up, 10_000, 'the push channel');
+      await proxy.down(); // the api is gone: its streams die, connections are refused
+      await waitUntil(async () => events.filter((e) => e.event === 'queue-failed').length, (n) => n >= 2, 10_000, 'polls failing');
+      expect(receiver.pushing).toBe(false);
+      const waits = events.filter((e) => e.event === 'push-lost').map((e) => Number(e.retryInMs));
+      await proxy.up();
+      const backAt = Date.now();
+      await waitUntil(async () => receiver.pushing, (up) => up, 5_000, 'the push channel back');
+      console.log(`push back ${Date.now() - backAt} ms after the server; its backoff would have waited ${Math.round(Math.min(...waits.slice(-1)) / 1000)} s`);
+      expect(events.filter((e) => e.event === 'push-connected')).toHaveLength(2);
+    } finally {
+      run.abort();
+      await running;
+      await proxy.down();
+    }
   });
 });

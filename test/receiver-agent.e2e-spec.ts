@@ -61,6 +61,25 @@ import { waitUntil } from './helpers/waiting.js';
     return { dir, player, start };
   }
 
+  /**
+   * Polls GET /broadcasts/:id/progress every 50 ms, noting when its `playing` count (from the receivers'
+   * status reports) first reached `count`, and when it then fell back to 0.
+   */
+  function watchPlaying(broadcastId: string, count = 1) {
+    const seen: { playingAt?: number; endedAt?: number } = {};
+    let running = true;
+    const done = (async () => {
+      while (running && seen.endedAt === undefined) {
+        const res = await t.http.get(`/api/v1/broadcasts/${broadcastId}/progress`).set(auth(t.adminToken));
+        const at = Date.now();
+        if (res.status === 200 && seen.playingAt === undefined && res.body.playing >= count) seen.playingAt = at;
+        else if (res.status === 200 && seen.playingAt !== undefined && res.body.playing === 0) seen.endedAt = at;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    return { seen, stop: () => ((running = false), done) };
+  }
+
   const sent = (lines: AgentLine[]) => lines.filter((l) => l.event === 'receipts-sent').reduce((sum, l) => ({ accepted: sum.accepted + Number(l.accepted), duplicates: sum.duplicates + Number(l.duplicates) }), { accepted: 0, duplicates: 0 });
   const statusOf = async (b: { id: string }, s: { id: string }) => (await deliveryOf(t, b.id, s.id))?.status;
 
@@ -87,7 +106,7 @@ import { waitUntil } from './helpers/waiting.js';
     }
   }, 90_000);
 
-  it('an emergency cuts a playing broadcast within 1 s and is on the air within 2 s of the request; stop ends playback within 1 s', async () => {
+  it('an emergency cuts a playing broadcast within 1 s and is on the air within 2 s of the request; stop ends playback within 1 s; progress shows it playing, and no longer, within 1 s', async () => {
     const speaker = await createSpeaker(t, t.adminToken, tree.communeA.id);
     const [programme, warning, next] = [await clip(4), await clip(2), await clip(4)];
     const box = agentFor('interrupts', t.url, { LOA_DEVICE_TOKEN: speaker.deviceToken });
@@ -100,13 +119,20 @@ import { waitUntil } from './helpers/waiting.js';
     const requestAt = Date.now();
     const emergency = await t.http.post('/api/v1/broadcasts/emergency').set(auth(t.adminToken)).send({ areaId: tree.communeA.id, segmentIds: [warning.id], title: 'Lũ quét' });
     expect(emergency.status).toBe(201);
+    const onAir = watchPlaying(emergency.body.id as string);
     await agent.waitFor((l) => l.event === 'play-end' && l.broadcastId === emergency.body.id, 15_000, 'the emergency played');
+    await waitUntil(async () => onAir.seen.endedAt, (at) => at !== undefined, 5_000, 'progress: no longer playing');
+    await onAir.stop();
     const entries = box.player.entries();
     const cutAt = entries.find((e) => e.kind === 'cut' && e.segmentId === programme.id)!.at;
     const onAirAt = entries.find((e) => e.kind === 'start' && e.segmentId === warning.id)!.at;
+    const offAirAt = entries.find((e) => e.kind === 'end' && e.segmentId === warning.id)!.at;
     console.log(`emergency: programme cut ${cutAt - requestAt} ms and warning started ${onAirAt - requestAt} ms after the request`);
+    console.log(`progress: playing ${onAir.seen.playingAt! - onAirAt} ms after the warning started, back to 0 ${onAir.seen.endedAt! - offAirAt} ms after it ended`);
     expect(cutAt - requestAt).toBeLessThanOrEqual(1000);
     expect(onAirAt - requestAt).toBeLessThanOrEqual(2000);
+    expect(onAir.seen.playingAt! - onAirAt).toBeLessThanOrEqual(1000);
+    expect(onAir.seen.endedAt! - offAirAt).toBeLessThanOrEqual(1000);
     await waitUntil(() => statusOf({ id: emergency.body.id as string }, speaker), (s) => s === 'played', 10_000, 'emergency receipt');
     expect(await statusOf(normal, speaker)).toBe('interrupted');
 
@@ -117,13 +143,18 @@ import { waitUntil } from './helpers/waiting.js';
     const pushed = await agent.waitFor((l) => l.event === 'pushed-broadcast' && l.broadcastId !== normal.id && l.broadcastId !== emergency.body.id, 10_000, 'the scheduled programme pushed');
     const stopped = { id: String(pushed.broadcastId) };
     await agent.waitFor((l) => l.event === 'play-start' && l.broadcastId === stopped.id, 10_000, 'the next programme playing');
+    const programmeOnAir = watchPlaying(stopped.id);
+    await waitUntil(async () => programmeOnAir.seen.playingAt, (at) => at !== undefined, 2_000, 'progress: the programme playing');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const stopAt = Date.now();
     expect((await t.http.post(`/api/v1/broadcasts/${stopped.id}/stop`).set(auth(t.adminToken))).status).toBe(200);
     await agent.waitFor((l) => l.event === 'play-end' && l.broadcastId === stopped.id, 5_000, 'the programme stopped');
+    await waitUntil(async () => programmeOnAir.seen.endedAt, (at) => at !== undefined, 5_000, 'progress: the programme no longer playing');
+    await programmeOnAir.stop();
     const stoppedAt = box.player.entries().find((e) => e.kind === 'cut' && e.segmentId === next.id)!.at;
-    console.log(`stop: playback ended ${stoppedAt - stopAt} ms after the request`);
+    console.log(`stop: playback ended ${stoppedAt - stopAt} ms after the request, progress back to 0 ${programmeOnAir.seen.endedAt! - stoppedAt} ms after that`);
     expect(stoppedAt - stopAt).toBeLessThanOrEqual(1000);
+    expect(programmeOnAir.seen.endedAt! - stoppedAt).toBeLessThanOrEqual(1000);
     await waitUntil(() => statusOf(stopped, speaker), (s) => s === 'interrupted', 10_000, 'interrupted receipt');
   }, 90_000);
 

@@ -143,7 +143,7 @@ export class AlertsService {
     const user = caller.user;
     const owner = { userId: user?.id ?? null, areaId: user?.areaId ?? null, areaPath: user?.areaPath ?? '/', title: info!.headline ?? info!.event, expires: info!.expires ?? null };
     const [signal, own] = await Promise.all([this.audio.attentionSignal(), this.audio.forInfo(info!, owner)]);
-    if (cap.msgType === 'Update') await this.withdrawFrom(referenced, 'replaced', `replaced by ${cap.identifier}`);
+    if (cap.msgType === 'Update') await this.withdrawFrom(referenced, 'replaced', `replaced by ${cap.identifier}`, { replaced: true });
     const priority = priorityOf(info!);
     const notBefore = priority === 'emergency' ? this.clock.now() : (info!.onset ?? this.clock.now());
     const broadcastIds: string[] = [];
@@ -166,10 +166,10 @@ export class AlertsService {
   }
 
   /** Stops and cancels what an Update or Cancel references; returns how many broadcasts were withdrawn. */
-  private async withdrawFrom(referenced: AlertEntity[], outcome: AlertOutcome, reason: string): Promise<number> {
+  private async withdrawFrom(referenced: AlertEntity[], outcome: AlertOutcome, reason: string, options: { replaced?: boolean } = {}): Promise<number> {
     let withdrawn = 0;
     for (const old of referenced) {
-      withdrawn += (await this.withdrawals.withdraw(old.broadcastIds, `alert ${old.identifier} ${reason}`)).length;
+      withdrawn += (await this.withdrawals.withdraw(old.broadcastIds, `alert ${old.identifier} ${reason}`, options)).length;
       if (old.outcome === 'on_air' || old.outcome === 'scheduled') await this.alerts.update(old.id, { outcome, reason });
     }
     return withdrawn;

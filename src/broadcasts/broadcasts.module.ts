@@ -12,6 +12,7 @@ import { Playlists } from './playlist.js';
 import { SpeakerTargets } from './targets.js';
 import { BroadcastTurns } from './turns.js';
 import { CutIns } from './cut-ins.js';
+import { Revivals } from './revivals.js';
 import { BroadcastWithdrawals } from './withdrawals.js';
 import { Preemptions } from './preemptions.js';
 import { WaitingTurns } from './waiting-turns.js';
@@ -23,7 +24,7 @@ import { WaitingTurns } from './waiting-turns.js';
 @Module({
   imports: [SpeakersModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, DeliveryCountsRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, Preemptions, WaitingTurns, CutIns, BroadcastWithdrawals],
+  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, DeliveryCountsRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, Preemptions, WaitingTurns, CutIns, BroadcastWithdrawals, Revivals],
   exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, WaitingTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

@@ -92,6 +92,19 @@ export class BroadcastsRepository {
       .getMany();
   }
 
+  /**
+   * Broadcasts of an area's subtree preempted before they went on air, of `priorities`, overlapping
+   * [from, to) and not over by `now`: what a cut-in taken off had kept off the air.
+   */
+  preemptedBelow(manager: EntityManager, prefix: string, priorities: string[], from: Date, to: Date, now: Date): Promise<BroadcastEntity[]> {
+    return manager
+      .createQueryBuilder(BroadcastEntity, 'b')
+      .where('b.areaPath LIKE :prefix AND b.status = :preempted AND b.onAirAt IS NULL', { prefix: `${prefix}%`, preempted: 'preempted' })
+      .andWhere('b.priority IN (:...priorities)', { priorities })
+      .andWhere('b.startsAt < :to AND b.endsAt > :from AND b.endsAt > :now', { from: from.getTime(), to: to.getTime(), now: now.getTime() })
+      .getMany();
+  }
+
   /** Moves broadcasts from one status to another, only those still in `from`; answers the ones moved. */
   async transition(manager: EntityManager, ids: string[], from: BroadcastStatus[], to: BroadcastStatus, changes: { reason?: string | null; finalisedAt?: Date; onAirAt?: Date | null } = {}): Promise<MovedBroadcast[]> {
     const moved: MovedBroadcast[] = [];
@@ -160,7 +173,18 @@ export class BroadcastsRepository {
     return lockedForFill(manager, (query) => query.andWhere('b.startsAt <= :cutoff', { cutoff: cutoff.getTime() }).orderBy('b.startsAt', 'ASC').limit(limit));
   }
 
-  /** The same, among `ids` (broadcasts this worker has just put on air): found by key, no scan of everything on air. */
+  /** Among `ids`, those on air whose deliveries are still to be written (an emergency just told to its receivers); no lock taken. */
+  async awaitingDeliveries(manager: EntityManager, ids: string[]): Promise<string[]> {
+    const rows = await sqlRows<{ id: string }>(
+      manager,
+      `SELECT b."id" FROM ${tableOf(manager, BroadcastEntity)} b WHERE b."id" IN (:...ids) AND b."status" = 'on_air'
+       AND NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b."id")`,
+      { ids },
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The same as lackingDeliveries, among `ids` (broadcasts this worker has just put on air): found by key, no scan of everything on air. */
   lackingDeliveriesAmong(manager: EntityManager, ids: string[]): Promise<FillableBroadcast[]> {
     return lockedForFill(manager, (query) => query.andWhere('b.id IN (:...ids)', { ids }));
   }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { AreaEntity } from '../areas/area.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
@@ -11,7 +11,7 @@ import { broadcastLengthSec } from '../schedules/timing.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
-import { DeliveriesRepository } from './deliveries.repository.js';
+import { DeliveriesRepository, type DeliveryTarget } from './deliveries.repository.js';
 import { validityProblem } from './playlist.js';
 import { Preemptions, type Preempted } from './preemptions.js';
 import { SpeakerTargets } from './targets.js';
@@ -41,7 +41,10 @@ export type CutInOutcome =
   | { broadcast: BroadcastEntity; targeted: number; waitsFor: string[]; preempted: string[] }
   /** Nothing airs; `field` is the request's field the reason is about. */
   | { broadcast: null; field: 'areaId' | 'segmentIds' | 'expires'; reason: string };
-type Placed = Extract<CutInOutcome, { broadcast: BroadcastEntity }> & { preemptions: Preempted };
+type Placed = Extract<CutInOutcome, { broadcast: BroadcastEntity }> & { preemptions: Preempted; targets: DeliveryTarget[]; now: Date };
+
+/** Attempts at writing an emergency's deliveries before the tick's repair is left to do it (Dispatcher.fill). */
+const FILL_ATTEMPTS = 3;
 
 /**
  * The one path of every cut-in, emergencies and alerts alike (SPEC §4, §14): it takes its turn
@@ -51,6 +54,8 @@ type Placed = Extract<CutInOutcome, { broadcast: BroadcastEntity }> & { preempti
  */
 @Injectable()
 export class CutIns {
+  private readonly logger = new Logger(CutIns.name);
+
   constructor(
     private readonly broadcasts: BroadcastsRepository,
     private readonly deliveries: DeliveriesRepository,
@@ -90,15 +95,18 @@ export class CutIns {
         reason: waitReason(turn), createdBy: spec.createdBy, createdAt: now, onAirAt: onAir ? now : null, finalisedAt: null,
       };
       await this.broadcasts.insert(manager, [broadcast]);
-      if (onAir) await this.deliveries.createPending(manager, broadcast, targets, now);
       const preemptions = await this.preemptions.under(manager, broadcast, onAir ? now : null, spec.source);
       const preempted = [...preemptions.scheduled, ...preemptions.cutOff].map((b) => b.id);
-      return { broadcast, targeted: onAir ? targets.length : 0, waitsFor: turn.after.map((b) => b.id), preempted, preemptions };
+      return { broadcast, targeted: onAir ? targets.length : 0, waitsFor: turn.after.map((b) => b.id), preempted, preemptions, targets, now };
     });
     if (!outcome.broadcast) return outcome;
-    const { preemptions, ...placed } = outcome;
+    const { preemptions, targets, now, ...placed } = outcome;
     const { broadcast } = placed;
+    // Told as soon as it is committed, before its deliveries are written: a national emergency has tens
+    // of thousands, and the event carries the whole queue item. Receipts that arrive before the fill are
+    // answered 409, to be sent again (ReceiptsService), so none is lost.
     this.notifier.announce([broadcast]);
+    if (broadcast.status === 'on_air') await this.fill(broadcast, targets, now);
     if (broadcast.status === 'scheduled') await this.jobs.dispatchAt([broadcast.startsAt]);
     else await this.jobs.finaliseAfter([broadcast.endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     await this.preemptions.settle(preemptions);
@@ -107,6 +115,27 @@ export class CutIns {
       details: { ...spec.audit.details, startsAt: broadcast.startsAt.toISOString(), waitsFor: placed.waitsFor, targeted: placed.targeted, preempted: placed.preempted },
     });
     return placed;
+  }
+
+  /**
+   * Its pending deliveries, in a transaction of their own after the broadcast's. Should every attempt
+   * fail (or the process die first), the broadcast is on air without deliveries, which the scheduler
+   * tick's dispatch repairs within a minute, and finalisation before anything else (Dispatcher.fill).
+   */
+  private async fill(broadcast: BroadcastEntity, targets: DeliveryTarget[], at: Date): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.transactions.run(async (manager) => {
+          // Locked and checked again: a tick's repair may have filled it meanwhile.
+          if ((await this.broadcasts.lackingDeliveriesAmong(manager, [broadcast.id])).length) await this.deliveries.createPending(manager, broadcast, targets, at);
+        });
+        return;
+      } catch (error) {
+        this.logger.warn(`deliveries of ${broadcast.priority} broadcast ${broadcast.id} not written (attempt ${attempt} of ${FILL_ATTEMPTS}): ${(error as Error).message}`);
+        if (attempt === FILL_ATTEMPTS) return;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   }
 }
 

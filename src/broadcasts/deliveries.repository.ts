@@ -28,6 +28,8 @@ export interface ReceiptOutcome {
   duplicates: number;
   /** Broadcasts without a delivery to this speaker: when there are any, nothing was recorded. */
   unknownBroadcastIds: string[];
+  /** Among those, broadcasts on air whose deliveries are being written: their receipts are to be sent again shortly. */
+  fillingBroadcastIds: string[];
   /** Broadcasts whose delivery was already finalised as `missed`: these receipts came late. */
   lateBroadcastIds: string[];
 }
@@ -134,14 +136,17 @@ export class DeliveriesRepository {
         if (delivery.status === 'pending' || delivery.status === 'missed') settling.push({ receipt: firsts.get(broadcastId)!, from: delivery.status, communeId: delivery.communeId });
         else duplicates++;
       }
-      if (unknownBroadcastIds.length) return { accepted: 0, duplicates, unknownBroadcastIds, lateBroadcastIds: [] };
+      if (unknownBroadcastIds.length) {
+        const fillingBroadcastIds = await this.broadcasts.awaitingDeliveries(manager, unknownBroadcastIds);
+        return { accepted: 0, duplicates, unknownBroadcastIds, fillingBroadcastIds, lateBroadcastIds: [] };
+      }
       const lateBroadcastIds = settling.filter((s) => s.from === 'missed').map((s) => s.receipt.broadcastId);
       if (settling.length) {
         await this.writeReceipts(manager, speakerId, settling.map((s) => s.receipt), at);
         await this.rollups.apply(manager, settling.map((s) => ({ broadcastId: s.receipt.broadcastId, speakerId, communeId: s.communeId, from: s.from, to: s.receipt.status })));
         if (lateBroadcastIds.length) await this.broadcasts.refreshFinal(manager, lateBroadcastIds);
       }
-      return { accepted: settling.length, duplicates, unknownBroadcastIds, lateBroadcastIds };
+      return { accepted: settling.length, duplicates, unknownBroadcastIds, fillingBroadcastIds: [], lateBroadcastIds };
     });
   }
 

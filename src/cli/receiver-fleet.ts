@@ -54,7 +54,7 @@ export interface FleetStats {
 }
 
 /** The simulator's audio cache: each download is fetched and checked, and only the verdict kept. */
-class ChecksumCache implements AudioCache {
+export class ChecksumCache implements AudioCache {
   private readonly verified = new Set<string>();
 
   constructor(private readonly api: DeviceApi) {}
@@ -95,7 +95,7 @@ export class MemoryOutboxStore implements OutboxStore {
 }
 
 /** Plays nothing: waits for each segment's length divided by the speed, failing `failRate` of them. */
-class SimulatedPlayer implements Player {
+export class SimulatedPlayer implements Player {
   constructor(private readonly speed: number, private readonly failRate: number) {}
 
   async play(segment: QueueSegment, signal: AbortSignal): Promise<void> {

@@ -8,7 +8,7 @@ export interface PlayingNow {
   startedAt: string;
 }
 
-/** A receiver's report on itself (POST /device/status), at start and every minute (SPEC §8, §9). */
+/** A receiver's report on itself (POST /device/status), at start, every minute, and when playback starts or ends (SPEC §8, §9). */
 export interface DeviceStatusReport {
   /** The program and where it runs, e.g. `loa-receiver linux-arm64`. */
   agent: string;

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException, PayloadTooLargeException, ConflictException } from '@nestjs/common';
 import { AreasRepository } from '../areas/areas.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthDevice } from '../auth/auth-user.js';
@@ -33,6 +33,10 @@ export class ReceiptsService {
     });
 
     const outcome = await this.deliveries.settleReceipts(caller.speakerId, receipts, this.clock.now());
+    if (outcome.fillingBroadcastIds.length) {
+      // Told of before its deliveries were written (CutIns): not refused, which would make the receiver drop it.
+      throw new ConflictException(`the deliveries of broadcast ${outcome.fillingBroadcastIds.join(', ')} are being written; nothing in this batch was recorded: send it again in a few seconds`);
+    }
     if (outcome.unknownBroadcastIds.length) {
       throw new NotFoundException({
         statusCode: 404,

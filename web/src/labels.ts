@@ -62,6 +62,7 @@ const ACTIONS: Labels = {
   'broadcast.alert': { vi: 'Phát bản tin cảnh báo', en: 'Alert broadcast' },
   'broadcast.move_up': { vi: 'Đưa buổi phát đang chờ lên sớm', en: 'Moved a waiting broadcast up' },
   'broadcast.stop': { vi: 'Dừng buổi phát', en: 'Stopped a broadcast' },
+  'broadcast.revive': { vi: 'Khôi phục buổi phát bị chen ngang', en: 'Restored a preempted broadcast' },
   'delivery.late_receipt': { vi: 'Báo nhận muộn', en: 'Late receipt' },
   'alert.receive': { vi: 'Nhận bản tin cảnh báo', en: 'Received an alert' },
   'alert.refuse': { vi: 'Từ chối bản tin cảnh báo', en: 'Refused an alert' },

@@ -5123,6 +5123,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnknownBroadcastsErrorDto"];
                 };
             };
+            /** @description a broadcast whose deliveries are still being written (an emergency told a moment ago): nothing in the batch was recorded; send it again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description more than 500 receipts, or a body over 1 MB */
             413: {
                 headers: {

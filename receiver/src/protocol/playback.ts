@@ -42,10 +42,13 @@ export class Playback {
     private readonly log: ReceiverLog,
     /** A broadcast was settled (its receipt queued): send it, and refresh what to download. */
     private readonly onSettled: () => void,
+    /** Playback of a broadcast started or ended (played, cut, failed): what `playing()` says changed. */
+    private readonly onPlayingChanged: () => void = () => {},
   ) {}
 
+  /** What is on the air now; null also while the next one waits for a cut one's player to stop. */
   playing(): PlayingNow | null {
-    return this.current ? { broadcastId: this.current.item.broadcastId, priority: this.current.item.priority, startedAt: this.current.startedAt } : null;
+    return this.current?.startedAt ? { broadcastId: this.current.item.broadcastId, priority: this.current.item.priority, startedAt: this.current.startedAt } : null;
   }
 
   /** Decides again what to do now: something was learned, downloaded, cancelled, or ended. */
@@ -112,6 +115,7 @@ export class Playback {
     current.startedAt = this.clock.iso(startedMs);
     const lateMs = Math.round(startedMs - Date.parse(item.startsAt));
     this.log({ level: 'info', event: 'play-start', broadcastId: item.broadcastId, priority: item.priority, startsAt: item.startsAt, lateMs, learnedLateMs: Math.max(0, Math.round(learnedAt - Date.parse(item.startsAt))) });
+    this.onPlayingChanged();
     const begun = this.outbox.begin(item.broadcastId, current.startedAt, Date.parse(item.endsAt)).catch((error: Error) => this.log({ level: 'error', event: 'outbox-failed', error: error.message }));
     let failure: string | undefined;
     for (const step of steps(item)) {
@@ -135,7 +139,10 @@ export class Playback {
         : { broadcastId: item.broadcastId, status: 'played', startedAt: current.startedAt, finishedAt };
     this.log({ level: receipt.status === 'played' ? 'info' : 'warn', event: 'play-end', broadcastId: item.broadcastId, status: receipt.status, error: receipt.error });
     this.state.forget(item.broadcastId);
-    if (this.current === current) this.current = null;
+    if (this.current === current) {
+      this.current = null;
+      this.onPlayingChanged(); // nothing plays now (a cut one's successor says so when it starts)
+    }
     await this.report(item, receipt);
     this.replan();
   }

@@ -57,6 +57,11 @@ export class Receiver {
   private pushUp = false;
   private readonly pollWaker = new Waker();
   private readonly pushWaker = new Waker();
+  private readonly statusWaker = new Waker();
+  /** The push loop waits to reconnect after the server could not be reached (no HTTP answer), not after a refusal. */
+  private pushUnreachable = false;
+  /** Playback changed since the last status report began. */
+  private statusDue = false;
   private lastError: string | undefined;
   private statusRefused = false;
 
@@ -66,10 +71,19 @@ export class Receiver {
       options.log(event);
     };
     this.downloads = new Downloads(options.cache, this.log, () => this.playback.replan());
-    this.playback = new Playback(this.state, outbox, this.downloads, options.clock, options.player, this.log, () => {
-      this.sender.kick();
-      this.refreshDownloads();
-    });
+    this.playback = new Playback(
+      this.state,
+      outbox,
+      this.downloads,
+      options.clock,
+      options.player,
+      this.log,
+      () => {
+        this.sender.kick();
+        this.refreshDownloads();
+      },
+      () => this.statusChanged(),
+    );
     this.sender = new ReceiptSender(options.api, outbox, this.log, options.receiptBatch, () => this.unauthorized());
   }
 
@@ -119,6 +133,10 @@ export class Receiver {
       this.log({ level: added.length || withdrawn.length ? 'info' : 'debug', event: 'queue-read', reason, items: items.length, added, withdrawn });
       for (const id of withdrawn) this.playback.cancel(id, 'no longer in the queue');
       if (this.outbox.size) this.sender.kick(); // the server answers again
+      // It answers again after an outage: reconnect now rather than at the end of a backoff window that
+      // may have grown to minutes. The polls that notice are spread over their jittered interval, so the
+      // fleet still comes back over many seconds, and an outage costs no more attempts than the polls.
+      if (this.pushUnreachable) this.pushWaker.wake();
       this.refreshDownloads();
       this.playback.replan();
       return true;
@@ -176,7 +194,9 @@ export class Receiver {
       if (error instanceof DeviceApiError && error.unauthorized) this.unauthorized();
       const delay = backoff.next();
       this.log({ level: 'warn', event: 'push-lost', retryInMs: delay, error: error ? (error as Error).message : 'the server closed the stream' });
+      this.pushUnreachable = !(error instanceof DeviceApiError && error.status !== null);
       await this.pushWaker.sleep(delay, signal);
+      this.pushUnreachable = false;
     }
   }
 
@@ -224,11 +244,21 @@ export class Receiver {
     this.options.onUnauthorized?.();
   }
 
+  /**
+   * Reports at start, every minute, and at once when playback starts or ends, so an emergency's progress
+   * and the console show who is on the air within a second. A change during a report is sent right after it.
+   */
   private async statusLoop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      this.statusDue = false;
       await this.reportStatus();
-      await sleep(jittered(this.options.statusMs ?? 60_000), signal);
+      if (!this.statusDue) await this.statusWaker.sleep(jittered(this.options.statusMs ?? 60_000), signal);
     }
+  }
+
+  private statusChanged(): void {
+    this.statusDue = true;
+    this.statusWaker.wake();
   }
 
   async status(): Promise<DeviceStatus> {
