@@ -43,6 +43,8 @@ export type CutInOutcome =
   | { broadcast: null; field: 'areaId' | 'segmentIds' | 'expires'; reason: string };
 type Placed = Extract<CutInOutcome, { broadcast: BroadcastEntity }> & { preemptions: Preempted; targets: DeliveryTarget[]; now: Date };
 
+/** How long the fill waits at most for the announcement to go out first. */
+const ANNOUNCE_HEAD_START_MS = 1000;
 /** Attempts at writing an emergency's deliveries before the tick's repair is left to do it (Dispatcher.fill). */
 const FILL_ATTEMPTS = 3;
 
@@ -106,7 +108,15 @@ export class CutIns {
     // of thousands, and the event carries the whole queue item. Receipts that arrive before the fill are
     // answered 409, to be sent again (ReceiptsService), so none is lost.
     this.notifier.announce([broadcast]);
-    if (broadcast.status === 'on_air') await this.fill(broadcast, targets, now);
+    if (broadcast.status === 'on_air') {
+      // The fill's inserts hold this process's event loop while SQLite runs them: the announcement goes
+      // out first, and the frames to this process's own streams are written (a second at most, should Redis hang).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ANNOUNCE_HEAD_START_MS);
+        void this.notifier.settled().then(() => setImmediate(() => (clearTimeout(timer), resolve())));
+      });
+      await this.fill(broadcast, targets, now);
+    }
     if (broadcast.status === 'scheduled') await this.jobs.dispatchAt([broadcast.startsAt]);
     else await this.jobs.finaliseAfter([broadcast.endsAt], this.config.LOA_RECEIPT_GRACE_SEC);
     await this.preemptions.settle(preemptions);
