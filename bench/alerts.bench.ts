@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config/app-config.js';
 import { MediaRepository } from '../src/media/media.repository.js';
 import { SpeechService } from '../src/speech/speech.service.js';
 import { createParser } from 'eventsource-parser';
-import { Redis } from 'ioredis';
+import { deleteRedisPrefix } from '../test/helpers/redis-prefix.js';
 import { probeCli } from '../test/helpers/audio.js';
 import { runWhenMain } from './direct.js';
 
@@ -105,16 +105,6 @@ export async function run(): Promise<void> {
     await app.close();
     await deleteRedisPrefix(env.REDIS_URL, env.LOA_QUEUE_PREFIX);
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-  } finally {
-    redis.disconnect();
   }
 }
 

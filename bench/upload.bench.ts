@@ -25,7 +25,7 @@ import { pipeline } from 'node:stream/promises';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { AudioStorage, sha256File } from '../src/storage/audio-storage.js';
-import { deleteRedisPrefix } from '../test/helpers/app.js';
+import { deleteRedisPrefix } from '../test/helpers/redis-prefix.js';
 import { ffmpegCli } from '../test/helpers/audio.js';
 import { runWhenMain } from './direct.js';
 

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { makeSilence } from './helpers/audio.js';
@@ -8,24 +7,7 @@ import { ADMIN_PASSWORD, testEnvironment } from './helpers/app.js';
 import { auth } from './helpers/fixtures.js';
 import { SseClient } from './helpers/sse.js';
 import { waitUntil } from './helpers/waiting.js';
-
-/** A free port whose next one is free too (the api processes take consecutive ports). */
-async function freePorts(count: number): Promise<number> {
-  const listen = (port: number) =>
-    new Promise<number | null>((resolve) => {
-      const server = createServer().once('error', () => resolve(null));
-      server.listen(port, '127.0.0.1', () => {
-        const bound = (server.address() as { port: number }).port;
-        server.close(() => resolve(bound));
-      });
-    });
-  for (;;) {
-    const first = (await listen(0))!;
-    let ok = true;
-    for (let i = 1; i < count && ok; i++) ok = (await listen(first + i)) !== null;
-    if (ok) return first;
-  }
-}
+import { freePorts } from './helpers/free-ports.js';
 
 /**
  * deploy/run-cluster.sh as the README runs it: Debian's nginx (config rendered from

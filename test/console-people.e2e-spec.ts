@@ -40,6 +40,7 @@ async function signIn(page: Page, username: string, password: string) {
     await t?.close();
   });
 
+  // The notice shows before the list has reloaded: rows are waited for with what they must show.
   const row = (username: string) => page.getByRole('row').filter({ hasText: username });
 
   it('lets an admin create a user (refusing a common password), change role and area, set a password and disable it', async () => {
@@ -58,7 +59,7 @@ async function signIn(page: Page, username: string, password: string) {
     await form.getByLabel('Mật khẩu').fill('hoa-tam-giac-mach-2026');
     await form.getByRole('button', { name: 'Thêm người dùng' }).click();
     await page.getByText('Đã thêm người dùng yty-van-thu.').waitFor();
-    await expect(row('yty-van-thu').textContent()).resolves.toContain('Xã Y Tý');
+    await row('yty-van-thu').filter({ hasText: 'Xã Y Tý' }).waitFor();
 
     await page.getByRole('button', { name: 'Sửa người dùng yty-van-thu' }).click();
     const dialog = page.getByRole('dialog');
@@ -66,7 +67,7 @@ async function signIn(page: Page, username: string, password: string) {
     await dialog.getByLabel('Địa bàn').selectOption({ label: 'Huyện Bát Xát' });
     await dialog.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu thay đổi của yty-van-thu.').waitFor();
-    await expect(row('yty-van-thu').textContent()).resolves.toMatch(/Thanh tra – thống kê.*Huyện Bát Xát/);
+    await row('yty-van-thu').filter({ hasText: /Thanh tra – thống kê.*Huyện Bát Xát/ }).waitFor();
 
     await page.getByRole('button', { name: 'Đặt mật khẩu mới cho yty-van-thu' }).click();
     await page.getByRole('dialog').getByLabel('Mật khẩu mới').fill('mua-xuan-tren-deo-o-quy-ho');
@@ -76,7 +77,7 @@ async function signIn(page: Page, username: string, password: string) {
     page.once('dialog', (confirm) => void confirm.accept());
     await page.getByRole('button', { name: 'Khoá tài khoản yty-van-thu' }).click();
     await page.getByText('Đã khoá tài khoản yty-van-thu.').waitFor();
-    await expect(row('yty-van-thu').textContent()).resolves.toContain('Đã khoá');
+    await row('yty-van-thu').filter({ hasText: 'Đã khoá' }).waitFor();
     await browser.screenshot('01-users');
 
     // Disabled: the login says exactly what a wrong password says.

@@ -178,6 +178,8 @@ import { waitUntil } from './helpers/waiting.js';
       const crashed = await deliveryOf(t, cut.id, speaker.id);
       expect(crashed?.status).toBe('interrupted');
       expect(crashed?.error).toMatch(/stopped during playback/);
+      // The server has it; the agent must also have heard the answer before the outage, or it keeps it to send again.
+      await after.waitFor((l) => l.event === 'receipts-sent', 5_000, 'the agent hearing the answer for the interrupted receipt');
 
       await proxy.down(); // the server is unreachable from here on
       await after.waitFor((l) => l.event === 'play-end' && l.broadcastId === offline.id, 25_000, 'the second broadcast played offline');

@@ -1,28 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePorts } from '../../test/helpers/free-ports.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
-
-/** A free port whose next `count - 1` are free too (the api processes take consecutive ports). */
-export async function freePorts(count: number): Promise<number> {
-  const listen = (port: number) =>
-    new Promise<number | null>((resolve) => {
-      const server = createServer().once('error', () => resolve(null));
-      server.listen(port, '127.0.0.1', () => {
-        const bound = (server.address() as { port: number }).port;
-        server.close(() => resolve(bound));
-      });
-    });
-  for (;;) {
-    const first = (await listen(0))!;
-    let free = true;
-    for (let i = 1; i < count && free; i++) free = (await listen(first + i)) !== null;
-    if (free) return first;
-  }
-}
 
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

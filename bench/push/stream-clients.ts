@@ -7,7 +7,7 @@
  * arrived, connection attempts and polls per second.
  */
 import { request, type ClientRequest } from 'node:http';
-import { Backoff, sleep } from '../../receiver/src/protocol/backoff.js';
+import { Backoff, pollWait, sleep } from '../../receiver/src/protocol/backoff.js';
 
 export interface ClientsStart {
   url: string;
@@ -41,9 +41,8 @@ interface Receiver {
   polling?: NodeJS.Timeout;
 }
 
-/** loa-receiver's poll interval while push is down, and its jitter (receiver/src/protocol/receiver.ts). */
+/** loa-receiver's poll interval while push is down (receiver/src/protocol/receiver.ts); its waits are pollWait's. */
 const POLL_MS = 30_000;
-const jittered = (ms: number) => ms * (0.8 + Math.random() * 0.4);
 
 let start: ClientsStart;
 const attemptsPerSecond: Record<number, number> = {};
@@ -129,7 +128,7 @@ function retry(receiver: Receiver, unreachable: boolean): void {
   receiver.up = false;
   receiver.unreachable = unreachable;
   receiver.waiting = setTimeout(() => reconnect(receiver), receiver.backoff.next());
-  receiver.polling ??= setTimeout(() => poll(receiver), jittered(POLL_MS));
+  receiver.polling ??= setTimeout(() => poll(receiver), pollWait(POLL_MS, true));
 }
 
 function reconnect(receiver: Receiver): void {
@@ -146,7 +145,7 @@ function poll(receiver: Receiver): void {
   const second = Math.floor(Date.now() / 1000);
   pollsPerSecond[second] = (pollsPerSecond[second] ?? 0) + 1;
   const again = () => {
-    if (!receiver.up) receiver.polling ??= setTimeout(() => poll(receiver), jittered(POLL_MS));
+    if (!receiver.up) receiver.polling ??= setTimeout(() => poll(receiver), pollWait(POLL_MS, false));
   };
   const req = request(`${start.url}/api/v1/device/queue`, { agent: false, localAddress: start.localAddress, headers: { authorization: `Bearer ${receiver.token}` } }, (res) => {
     res.resume();

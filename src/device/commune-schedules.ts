@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { AreasRepository } from '../areas/areas.repository.js';
 import { coveringPaths } from '../auth/scope.js';
 import { AppConfig } from '../config/app-config.js';
-import type { QueueBroadcast } from '../push/queue-items.js';
+import type { QueueBroadcast } from '../push/push.repository.js';
 import { DeviceRepository } from './device.repository.js';
 
 /** Well under a receiver's poll interval: a new or cancelled broadcast shows on the next poll or the one after. */

@@ -3,6 +3,7 @@ import type { AuthDevice } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { SpeakersRepository } from '../speakers/speakers.repository.js';
 import type { DeviceStatusReport } from './device-status.dto.js';
+import { WriteBehind } from '../common/write-behind.js';
 import { SeenSpeakers } from './seen-speakers.js';
 
 /** Short enough that a broadcast's progress shows a receiver playing within a second of its report. */
@@ -16,39 +17,22 @@ const FLUSH_INTERVAL_MS = 250;
  */
 @Injectable()
 export class DeviceStatuses implements OnApplicationShutdown {
-  private readonly logger = new Logger(DeviceStatuses.name);
-  private pending = new Map<string, { status: DeviceStatusReport; at: Date }>();
-  private readonly timer: NodeJS.Timeout;
-  private flushing?: Promise<void>;
+  private readonly statuses = new WriteBehind<{ status: DeviceStatusReport; at: Date }>(
+    (batch) => this.speakers.recordStatuses(batch.map(([id, report]) => ({ id, ...report }))),
+    new Logger(DeviceStatuses.name),
+    "receivers' status",
+    FLUSH_INTERVAL_MS,
+  );
 
-  constructor(private readonly speakers: SpeakersRepository, private readonly seenSpeakers: SeenSpeakers, private readonly clock: Clock) {
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
-    this.timer.unref();
-  }
+  constructor(private readonly speakers: SpeakersRepository, private readonly seenSpeakers: SeenSpeakers, private readonly clock: Clock) {}
 
   async report(caller: AuthDevice, status: DeviceStatusReport): Promise<void> {
     const at = this.clock.now();
-    this.pending.set(caller.speakerId, { status, at });
+    this.statuses.set(caller.speakerId, { status, at });
     await this.seenSpeakers.seen(caller.speakerId, at);
   }
 
-  flush(): Promise<void> {
-    if (this.flushing || !this.pending.size) return this.flushing ?? Promise.resolve();
-    const batch = this.pending;
-    this.pending = new Map();
-    this.flushing = this.speakers
-      .recordStatuses([...batch].map(([id, report]) => ({ id, ...report })))
-      .catch((error: Error) => {
-        for (const [id, report] of batch) if (!this.pending.has(id)) this.pending.set(id, report);
-        this.logger.warn(`could not record ${batch.size} receivers' status: ${error.message}`);
-      })
-      .finally(() => (this.flushing = undefined));
-    return this.flushing;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flushing;
-    await this.flush();
+  onApplicationShutdown(): Promise<void> {
+    return this.statuses.close();
   }
 }

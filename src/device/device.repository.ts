@@ -3,7 +3,7 @@ import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { DeliveryEntity } from '../broadcasts/delivery.entity.js';
 import { placeholder, tableOf } from '../database/sql.js';
-import type { QueueBroadcast } from '../push/queue-items.js';
+import type { QueueBroadcast } from '../push/push.repository.js';
 
 const QUEUE_COLUMNS = ['id', 'startsAt', 'endsAt', 'priority', 'repeat', 'gapSec', 'segmentIds', 'segmentDurations', 'speakerIds'];
 

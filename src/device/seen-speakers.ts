@@ -1,9 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { WriteBehind } from '../common/write-behind.js';
 import { AppConfig } from '../config/app-config.js';
 import { SpeakersRepository } from '../speakers/speakers.repository.js';
-
-/** How often the refreshed last contacts of receivers already known here are written, together. */
-const FLUSH_INTERVAL_MS = 1000;
 
 /**
  * Keeps each speaker's lastSeenAt truthful without a database write per poll. A speaker's first
@@ -17,21 +15,20 @@ export class SeenSpeakers implements OnApplicationShutdown {
   private readonly logger = new Logger(SeenSpeakers.name);
   /** When each speaker's contact was last taken for writing. */
   private readonly takenAt = new Map<string, number>();
-  private pending = new Map<string, Date>();
-  private readonly timer: NodeJS.Timeout;
-  private flushing?: Promise<void>;
+  private readonly refreshes = new WriteBehind<Date>(
+    (batch) => this.speakers.markSeen(batch.map(([id, at]) => ({ id, at }))),
+    this.logger,
+    "receivers' last contact",
+  );
 
-  constructor(private readonly speakers: SpeakersRepository, private readonly config: AppConfig) {
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
-    this.timer.unref();
-  }
+  constructor(private readonly speakers: SpeakersRepository, private readonly config: AppConfig) {}
 
   async seen(speakerId: string, at: Date): Promise<void> {
     const last = this.takenAt.get(speakerId);
     if (last !== undefined && at.getTime() - last < this.refreshIntervalMs()) return;
     this.takenAt.set(speakerId, at.getTime());
     if (last !== undefined) {
-      this.pending.set(speakerId, at);
+      this.refreshes.set(speakerId, at);
       return;
     }
     try {
@@ -42,25 +39,8 @@ export class SeenSpeakers implements OnApplicationShutdown {
     }
   }
 
-  /** Writes the refreshes taken since the last flush, in one statement. */
-  flush(): Promise<void> {
-    if (this.flushing || !this.pending.size) return this.flushing ?? Promise.resolve();
-    const batch = this.pending;
-    this.pending = new Map();
-    this.flushing = this.speakers
-      .markSeen([...batch].map(([id, at]) => ({ id, at })))
-      .catch((error: Error) => {
-        for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at); // kept for the next flush
-        this.logger.warn(`could not record ${batch.size} receivers' last contact: ${error.message}`);
-      })
-      .finally(() => (this.flushing = undefined));
-    return this.flushing;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flushing;
-    await this.flush();
+  onApplicationShutdown(): Promise<void> {
+    return this.refreshes.close();
   }
 
   private refreshIntervalMs(): number {

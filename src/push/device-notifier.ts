@@ -4,8 +4,8 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { PushBus } from './push-bus.js';
 import type { Announcement, PushMessage, Withdrawal } from './push-messages.js';
-import { PushRepository } from './push.repository.js';
-import { QueueItems, type AnnouncedBroadcast } from './queue-items.js';
+import { PushRepository, type AnnouncedBroadcast } from './push.repository.js';
+import { QueueItems } from './queue-items.js';
 
 /** Broadcasts per bus message: a national mass dispatch goes out in messages of a few hundred kB. */
 const PER_MESSAGE = 500;

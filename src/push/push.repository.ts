@@ -4,11 +4,15 @@ import { Between, In, Repository } from 'typeorm';
 import { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { chunked } from '../database/sql.js';
 import { SegmentEntity } from '../segments/segment.entity.js';
-import type { AnnouncedBroadcast } from './queue-items.js';
 
 const ANNOUNCED = { id: true, areaId: true, status: true, startsAt: true, endsAt: true, priority: true, repeat: true, gapSec: true, segmentIds: true, segmentDurations: true, speakerIds: true } as const;
 
 export type Rendition = { id: string; renditionSha256: string | null; durationSec: number | null };
+
+/** What a receiver needs of a broadcast: when, how, what to play (and, for routing, for whom). */
+export type QueueBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'endsAt' | 'priority' | 'repeat' | 'gapSec' | 'segmentIds' | 'segmentDurations' | 'speakerIds'>;
+/** A broadcast as announced on the push channel: a queue item, and the area that says who hears it. */
+export type AnnouncedBroadcast = QueueBroadcast & Pick<BroadcastEntity, 'areaId' | 'status'>;
 
 /** What announcing broadcasts to receivers reads: the broadcasts themselves and their renditions. */
 @Injectable()

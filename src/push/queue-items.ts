@@ -3,15 +3,10 @@ import { LRUCache } from 'lru-cache';
 import type { BroadcastEntity } from '../broadcasts/broadcast.entity.js';
 import { iso } from '../common/iso.js';
 import type { DeviceQueueItem } from '../device/device.dto.js';
-import { PushRepository, type Rendition } from './push.repository.js';
+import { PushRepository, type QueueBroadcast, type Rendition } from './push.repository.js';
 
 export const DEVICE_AUDIO_PATH = '/api/v1/device/audio';
 const RENDITION_CACHE_SIZE = 10_000;
-
-/** What a receiver needs of a broadcast: when, how, what to play (and, for routing, for whom). */
-export type QueueBroadcast = Pick<BroadcastEntity, 'id' | 'startsAt' | 'endsAt' | 'priority' | 'repeat' | 'gapSec' | 'segmentIds' | 'segmentDurations' | 'speakerIds'>;
-/** A broadcast as announced on the push channel: a queue item, and the area that says who hears it. */
-export type AnnouncedBroadcast = QueueBroadcast & Pick<BroadcastEntity, 'areaId' | 'status'>;
 
 /**
  * Builds device queue items: the one code path behind `/device/queue` and the push channel's

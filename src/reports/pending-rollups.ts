@@ -1,5 +1,4 @@
-import type { KeyedCounters } from './reports.repository.js';
-import type { DeliveryCounters, RollupRows } from './rollup-rows.js';
+import type { DeliveryCounters, KeyedCounters, RollupRows } from './rollup-rows.js';
 import type { BucketRange } from './time-cover.js';
 
 const inRange = (row: { grain: string; bucket: number }, range: BucketRange) => row.grain === range.grain && row.bucket >= range.from && row.bucket < range.to;

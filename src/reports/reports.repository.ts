@@ -10,11 +10,10 @@ import { BroadcastFactsLoader, chunks } from './broadcast-facts.js';
 import { AreaRollupEntity, RollupJournalEntity, RollupStateEntity, SegmentRollupEntity, SpeakerRollupEntity } from './rollup.entities.js';
 import { decodeTransitions, RollupsRepository } from './rollups.repository.js';
 import { PendingRollups } from './pending-rollups.js';
-import { COUNTER_NAMES, type BroadcastFacts, type DeliveryCounters } from './rollup-rows.js';
+import { COUNTER_NAMES, type BroadcastFacts, type DeliveryCounters, type KeyedCounters } from './rollup-rows.js';
 import { placeholder, sqlArrays, tableOf } from '../database/sql.js';
 import type { BucketRange, RawWindow } from './time-cover.js';
 
-export type KeyedCounters = DeliveryCounters & { key: string };
 /** A receiver's current name (null: the speaker has been deleted) and last contact (epoch ms). */
 export interface SpeakerLabel {
   name: string | null;

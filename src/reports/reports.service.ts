@@ -8,8 +8,8 @@ import type { DeliveryReportItem, DeliveryReportQuery, ReportGroup } from './rep
 import { dayBucketsAreDaysIn, dayKey, dayLabel } from './report-days.js';
 import { PendingRollups } from './pending-rollups.js';
 import { ReportTotals } from './report-totals.js';
-import { ReportsRepository, type KeyedCounters, type LabelledSpeakerCounters } from './reports.repository.js';
-import { AREA_GRAINS, SPEAKER_GRAINS, type BroadcastFacts, type DeliveryCounters } from './rollup-rows.js';
+import { ReportsRepository, type LabelledSpeakerCounters } from './reports.repository.js';
+import { AREA_GRAINS, SPEAKER_GRAINS, type BroadcastFacts, type DeliveryCounters, type KeyedCounters } from './rollup-rows.js';
 import { coverRange, type BucketRange, type RawWindow } from './time-cover.js';
 
 /** The report's area: its own rollup rows (areaIds: the area, or every top-level area) and its subtree (pathPrefix). */

@@ -13,6 +13,8 @@ export interface DeliveryCounters {
   missed: number;
   airtimeMs: number;
 }
+/** Counters of one report row, by its key (an area, a segment, a topic, a speaker, a bucket). */
+export type KeyedCounters = DeliveryCounters & { key: string };
 export const COUNTER_NAMES = ['broadcasts', 'targeted', 'pending', 'played', 'interrupted', 'failed', 'missed', 'airtimeMs'] as const satisfies ReadonlyArray<keyof DeliveryCounters>;
 export const zeroCounters = (): DeliveryCounters => ({ broadcasts: 0, targeted: 0, pending: 0, played: 0, interrupted: 0, failed: 0, missed: 0, airtimeMs: 0 });
 

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { Redis } from 'ioredis';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { contractChecked } from './contract.js';
+import { deleteRedisPrefix } from './redis-prefix.js';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 export const TEST_REDIS_URL = process.env.LOA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/3';
@@ -45,16 +45,6 @@ export function testEnvironment(overrides: Record<string, string> = {}): { env: 
     rmSync(dir, { recursive: true, force: true });
   };
   return { env, dir, cleanup };
-}
-
-export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function dropSchema(url: string, schema: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { onJsonLines } from './json-lines.js';
 
 /** The built receiver agent, run as a box runs it (npm test builds before the suites). */
 export const RECEIVER_BIN = join(import.meta.dirname, '..', '..', 'receiver', 'dist', 'loa-receiver.js');
@@ -47,19 +48,7 @@ export function startAgent(env: Record<string, string>, args: string[] = []): Ag
       });
     },
   };
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      try {
-        agent.lines.push(JSON.parse(line) as AgentLine);
-      } catch {
-        agent.lines.push({ time: '', level: 'raw', event: 'raw', text: line });
-      }
-    }
-  });
+  onJsonLines<AgentLine>(child.stdout!, (line) => agent.lines.push(line), (text) => agent.lines.push({ time: '', level: 'raw', event: 'raw', text }));
   child.stderr!.on('data', (chunk: Buffer) => (agent.stderr += chunk.toString()));
   return agent;
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { onJsonLines } from './json-lines.js';
 
 /** The built server (npm test builds before the suites). */
 export const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js');
@@ -17,19 +18,7 @@ export function startWorker(env: Record<string, string>): Worker {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const worker: Worker = { process: child, lines: [], stderr: '' };
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      try {
-        worker.lines.push(JSON.parse(line));
-      } catch {
-        worker.lines.push({ message: line });
-      }
-    }
-  });
+  onJsonLines<Worker['lines'][number]>(child.stdout!, (line) => worker.lines.push(line), (message) => worker.lines.push({ message }));
   child.stderr!.on('data', (chunk: Buffer) => (worker.stderr += chunk.toString()));
   return worker;
 }

@@ -53,3 +53,29 @@ export async function getAll<T>(load: (page: { limit: number; offset: number }) 
     if (!page.items.length || items.length >= page.total) return items;
   }
 }
+
+export interface Action {
+  busy: boolean;
+  error: unknown;
+  setError(error: unknown): void;
+  /** Runs what a form or button does: busy meanwhile, the last error cleared, and what it throws kept as the error (through `describe`). */
+  run(work: () => Promise<void>, describe?: (error: unknown) => unknown): Promise<void>;
+}
+
+/** The busy flag and error of a form or button, so each one reads only as what it does. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (work: () => Promise<void>, describe: (error: unknown) => unknown = (error) => error) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(describe(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

@@ -1,4 +1,4 @@
-import { Backoff, Waker } from './backoff.js';
+import { Backoff, pollWait, Waker } from './backoff.js';
 import { evictionsFor } from './cache-budget.js';
 
 describe('Backoff', () => {
@@ -17,6 +17,21 @@ describe('Backoff', () => {
     for (const wait of waits) perSecond[Math.min(9, Math.floor(wait / 1000))]++;
     // Uniform over 10 s: about 2,000 a second, none of the seconds crowded.
     for (const count of perSecond) expect(count).toBeLessThan(2_400);
+  });
+});
+
+describe('pollWait', () => {
+  it('keeps the poll interval within 20% while nothing changed', () => {
+    expect(pollWait(30_000, false, () => 0)).toBe(24_000);
+    expect(pollWait(30_000, false, () => 1)).toBe(36_000);
+  });
+
+  it('spreads the first polls of a fleet that lost push together over the whole interval', () => {
+    expect(pollWait(30_000, true, () => 0)).toBe(0);
+    const perSecond = new Array(30).fill(0);
+    for (let i = 0; i < 30_000; i++) perSecond[Math.min(29, Math.floor(pollWait(30_000, true) / 1000))]++;
+    // Uniform over 30 s: about 1,000 a second, where ±20% jitter would put 2,500 a second into 24–36 s.
+    for (const count of perSecond) expect(count).toBeLessThan(1_200);
   });
 });
 

@@ -24,6 +24,16 @@ export class Backoff {
   }
 }
 
+/**
+ * The wait before the next queue poll: the interval ± 20%, except the first poll after the push
+ * channel was lost, which is spread over the whole interval. A fleet whose streams all dropped with one
+ * api process would otherwise poll together 24–36 s later, on top of its reconnects, and overflow the
+ * api's accept queue just as it comes back.
+ */
+export function pollWait(intervalMs: number, pushJustLost: boolean, random: () => number = Math.random): number {
+  return Math.round(pushJustLost ? random() * intervalMs : intervalMs * (0.8 + random() * 0.4));
+}
+
 /** Resolves after `ms`, or at once (false) when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {

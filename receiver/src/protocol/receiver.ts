@@ -1,5 +1,5 @@
 import { DeviceApiError, type DeviceApi } from './api.js';
-import { Backoff, sleep, Waker } from './backoff.js';
+import { Backoff, pollWait, sleep, Waker } from './backoff.js';
 import type { ServerClock } from './clock.js';
 import { Downloads, type AudioCache } from './downloads.js';
 import type { ReceiverEvent, ReceiverLog } from './events.js';
@@ -60,6 +60,8 @@ export class Receiver {
   private readonly statusWaker = new Waker();
   /** The push loop waits to reconnect after the server could not be reached (no HTTP answer), not after a refusal. */
   private pushUnreachable = false;
+  /** The push channel has just dropped: the next poll's wait is spread over the whole interval (pollWait). */
+  private pushJustLost = false;
   /** Playback changed since the last status report began. */
   private statusDue = false;
   private lastError: string | undefined;
@@ -163,7 +165,9 @@ export class Receiver {
     if (await sleep(jittered(2000), signal)) await this.readQueue('clock');
     while (!signal.aborted) {
       const interval = this.pushUp ? (this.options.safetyPollMs ?? 600_000) : (this.options.pollMs ?? 30_000);
-      const slept = await this.pollWaker.sleep(jittered(interval), signal);
+      const wait = pollWait(interval, this.pushJustLost);
+      this.pushJustLost = false;
+      const slept = await this.pollWaker.sleep(wait, signal);
       if (slept) await this.readQueue(this.pushUp ? 'periodic' : 'polling');
     }
   }
@@ -171,6 +175,7 @@ export class Receiver {
   private setPush(up: boolean): void {
     if (this.pushUp === up) return;
     this.pushUp = up;
+    this.pushJustLost = !up;
     this.pollWaker.wake(); // the poll loop takes the interval of the new mode
   }
 

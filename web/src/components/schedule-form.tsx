@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, ok } from '../api';
+import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { topicLabel } from '../labels';
 import { bodyOf, type RecurrenceMode, type ScheduleDraft, weekdayName } from '../schedule-draft';
@@ -32,8 +33,7 @@ export function ScheduleForm(props: {
   const { t, lang } = useI18n();
   const [draft, setDraft] = useState<ScheduleDraft>(props.initial);
   const [pick, setPick] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const update = (changes: Partial<ScheduleDraft>) => setDraft({ ...draft, ...changes });
 
@@ -51,38 +51,36 @@ export function ScheduleForm(props: {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
+    action.setError(null);
     setConflict(null);
-    if (!draft.segmentIds.length) return setError(new Error(t('schedules.needSegments')));
-    if (draft.mode === 'weekly' && !draft.weekdays.length) return setError(new Error(t('schedules.needWeekdays')));
-    if (!draft.allSpeakers && !draft.speakerIds.length) return setError(new Error(t('schedules.needSpeakers')));
-    setBusy(true);
-    try {
-      const body = bodyOf(draft, !!props.schedule);
-      const saved = props.schedule
-        ? await ok(api.PATCH('/api/v1/schedules/{id}', { params: { path: { id: props.schedule.id } }, body }))
-        : await ok(api.POST('/api/v1/schedules', { body: { ...body, communeId: props.communeId } }));
-      props.onSaved(saved);
-    } catch (err) {
-      const clash = err instanceof ApiError && err.status === 409 ? (err.body.conflict as Conflict | undefined) : undefined;
-      if (clash) setConflict(clash);
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (!draft.segmentIds.length) return action.setError(new Error(t('schedules.needSegments')));
+    if (draft.mode === 'weekly' && !draft.weekdays.length) return action.setError(new Error(t('schedules.needWeekdays')));
+    if (!draft.allSpeakers && !draft.speakerIds.length) return action.setError(new Error(t('schedules.needSpeakers')));
+    await action.run(
+      async () => {
+        const body = bodyOf(draft, !!props.schedule);
+        const saved = props.schedule
+          ? await ok(api.PATCH('/api/v1/schedules/{id}', { params: { path: { id: props.schedule.id } }, body }))
+          : await ok(api.POST('/api/v1/schedules', { body: { ...body, communeId: props.communeId } }));
+        props.onSaved(saved);
+      },
+      (err) => {
+        // A clash is shown with the broadcast it clashes with, not as an error line.
+        const clash = err instanceof ApiError && err.status === 409 ? (err.body.conflict as Conflict | undefined) : undefined;
+        if (!clash) return err;
+        setConflict(clash);
+        return null;
+      },
+    );
   };
 
   const remove = async () => {
     if (!props.schedule || !confirm(t('schedules.deleteConfirm', { title: props.schedule.title }))) return;
-    setBusy(true);
-    try {
-      await ok(api.DELETE('/api/v1/schedules/{id}', { params: { path: { id: props.schedule.id } } }));
+    const { id } = props.schedule;
+    await action.run(async () => {
+      await ok(api.DELETE('/api/v1/schedules/{id}', { params: { path: { id } } }));
       props.onDeleted();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const clashTitle = conflict && (props.scheduleTitle(conflict.scheduleId) ?? conflict.scheduleId?.slice(0, 8) ?? t('schedules.anotherBroadcast'));
@@ -197,12 +195,12 @@ export function ScheduleForm(props: {
           <button type="button" class="secondary small" onClick={() => props.onShowConflict(conflict)}>{t('schedules.showConflict')}</button>
         </div>
       )}
-      <ErrorText error={error} />
+      <ErrorText error={action.error} />
       <div class="dialog-actions">
-        {props.schedule && <button type="button" class="danger" disabled={busy} onClick={remove}>{t('common.delete')}</button>}
+        {props.schedule && <button type="button" class="danger" disabled={action.busy} onClick={remove}>{t('common.delete')}</button>}
         <span class="spacer" />
         <button type="button" class="secondary" onClick={props.onCancel}>{t('common.cancel')}</button>
-        <button type="submit" disabled={busy}>{props.schedule ? t('common.save') : t('schedules.create')}</button>
+        <button type="submit" disabled={action.busy}>{props.schedule ? t('common.save') : t('schedules.create')}</button>
       </div>
     </form>
   );

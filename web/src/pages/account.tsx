@@ -4,6 +4,7 @@ import { api, ok } from '../api';
 import { QrCode } from '../components/qr-code';
 import { ErrorText, Field, inputValue, Notice } from '../components/ui';
 import { useWorkspace } from '../context';
+import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { setSession } from '../session';
 import type { LoginResult, TotpEnrolment } from '../types';
@@ -29,28 +30,21 @@ function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [done, setDone] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
     setDone(false);
-    if (next !== repeat) return setError(new Error(t('account.mismatch')));
-    setBusy(true);
-    try {
+    if (next !== repeat) return action.setError(new Error(t('account.mismatch')));
+    await action.run(async () => {
       // The answer carries a fresh token: every other session of this user has just ended.
       setSession(await ok(api.POST('/api/v1/auth/password', { body: { currentPassword: current, newPassword: next } })));
       setCurrent('');
       setNext('');
       setRepeat('');
       setDone(true);
-    } catch (err) {
-      setError(accountError(err, t, t('account.wrongPassword')));
-    } finally {
-      setBusy(false);
-    }
+    }, (err) => accountError(err, t, t('account.wrongPassword')));
   };
 
   return (
@@ -61,9 +55,9 @@ function ChangePassword() {
         {(id, hintId) => <input id={id} type="password" autocomplete="new-password" required minLength={10} aria-describedby={hintId} value={next} onInput={(e) => setNext(inputValue(e))} />}
       </Field>
       <Field label={t('account.repeatPassword')}>{(id) => <input id={id} type="password" autocomplete="new-password" required value={repeat} onInput={(e) => setRepeat(inputValue(e))} />}</Field>
-      <ErrorText error={error} />
+      <ErrorText error={action.error} />
       {done && <Notice kind="success"><p>{t('account.passwordChanged')}</p></Notice>}
-      <button type="submit" disabled={busy}>{t('account.changePassword')}</button>
+      <button type="submit" disabled={action.busy}>{t('account.changePassword')}</button>
     </form>
   );
 }
@@ -75,21 +69,12 @@ function TwoStep() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
 
-  const run = async (work: () => Promise<void>, wrong: string) => {
-    setBusy(true);
-    setError(null);
+  const run = (work: () => Promise<void>, wrong: string) => {
     setNotice(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(accountError(err, t, wrong));
-    } finally {
-      setBusy(false);
-    }
+    return action.run(work, (err) => accountError(err, t, wrong));
   };
   const signedIn = (session: LoginResult, message: string) => (setSession(session), setPassword(''), setCode(''), setNotice(message));
 
@@ -117,8 +102,8 @@ function TwoStep() {
       {!user.totpEnabled && !enrolment && (
         <form onSubmit={start}>
           <Field label={t('auth.password')}>{(id) => <input id={id} type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(inputValue(e))} />}</Field>
-          <ErrorText error={error} />
-          <button type="submit" disabled={busy}>{t('account.totpStart')}</button>
+          <ErrorText error={action.error} />
+          <button type="submit" disabled={action.busy}>{t('account.totpStart')}</button>
         </form>
       )}
       {enrolment && (
@@ -139,8 +124,8 @@ function TwoStep() {
               </Field>
             </li>
           </ol>
-          <ErrorText error={error} />
-          <button type="submit" disabled={busy}>{t('account.totpConfirm')}</button>
+          <ErrorText error={action.error} />
+          <button type="submit" disabled={action.busy}>{t('account.totpConfirm')}</button>
         </form>
       )}
       {user.totpEnabled && !user.mustEnrolTotp && (
@@ -148,8 +133,8 @@ function TwoStep() {
           <h3>{t('account.totpRemoveTitle')}</h3>
           <Field label={t('auth.password')}>{(id) => <input id={id} type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(inputValue(e))} />}</Field>
           <Field label={t('auth.code')} hint={t('auth.codeHint')}>{(id, hintId) => <input id={id} autocomplete="one-time-code" required aria-describedby={hintId} value={code} onInput={(e) => setCode(inputValue(e))} />}</Field>
-          <ErrorText error={error} />
-          <button type="submit" class="danger" disabled={busy}>{t('account.totpRemove')}</button>
+          <ErrorText error={action.error} />
+          <button type="submit" class="danger" disabled={action.busy}>{t('account.totpRemove')}</button>
         </form>
       )}
     </div>

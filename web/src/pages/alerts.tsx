@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { Dialog, ErrorText, Loading, Notice } from '../components/ui';
 import { useWorkspace } from '../context';
-import { useAsync, useInterval } from '../hooks';
+import { useAction, useAsync, useInterval } from '../hooks';
 import { useI18n } from '../i18n';
 import { can } from '../roles';
 import { formatDateTime } from '../time';
@@ -17,26 +17,22 @@ export function AlertsPage() {
   const { user } = useWorkspace();
   const alerts = useAsync(async () => ok(api.GET('/api/v1/alerts', { params: { query: { limit: 100 } } })), []);
   const [stopping, setStopping] = useState<Alert | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [stopped, setStopped] = useState<string | null>(null);
   useInterval(() => void alerts.reload(), 5000);
 
   const stop = async () => {
     if (!stopping) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await ok(api.POST('/api/v1/alerts/{id}/stop', { params: { path: { id: stopping.id } } }));
-      setStopped(stopping.headline ?? stopping.identifier);
-      setStopping(null);
+    const alert = stopping;
+    await action.run(async () => {
+      try {
+        await ok(api.POST('/api/v1/alerts/{id}/stop', { params: { path: { id: alert.id } } }));
+      } finally {
+        setStopping(null);
+      }
+      setStopped(alert.headline ?? alert.identifier);
       await alerts.reload();
-    } catch (err) {
-      setError(err);
-      setStopping(null);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const items = alerts.data?.items ?? [];
@@ -47,7 +43,7 @@ export function AlertsPage() {
       </div>
       <p class="muted">{t('alerts.explain')}</p>
       {stopped && <Notice kind="success">{t('alerts.stopped', { title: stopped })}</Notice>}
-      <ErrorText error={error ?? alerts.error} />
+      <ErrorText error={action.error ?? alerts.error} />
       <Loading show={alerts.loading && !alerts.data} />
       {alerts.data && !items.length && <p class="muted">{t('alerts.none')}</p>}
       {!!items.length && (
@@ -96,7 +92,7 @@ export function AlertsPage() {
         <p>{t('alerts.confirmText', { title: stopping?.headline ?? stopping?.identifier ?? '' })}</p>
         <div class="dialog-actions">
           <button type="button" class="secondary" onClick={() => setStopping(null)} autofocus>{t('common.cancel')}</button>
-          <button type="button" class="danger" disabled={busy} onClick={stop}>{t('alerts.stopNow')}</button>
+          <button type="button" class="danger" disabled={action.busy} onClick={stop}>{t('alerts.stopNow')}</button>
         </div>
       </Dialog>
     </section>

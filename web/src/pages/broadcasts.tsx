@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Loading, StatusBadge } from '../components/ui';
 import { useWorkspace } from '../context';
-import { getAll, useAsync, useInterval } from '../hooks';
+import { getAll, useAction, useAsync, useInterval } from '../hooks';
 import { shownStatus } from '../broadcast-status';
 import { useI18n } from '../i18n';
 import { can } from '../roles';
@@ -23,23 +23,20 @@ export function BroadcastsPage() {
   const [limit, setLimit] = useState(PAGE_SIZE);
   const [open, setOpen] = useState<string | null>(null);
   const [stopping, setStopping] = useState<Broadcast | null>(null);
-  const [stopError, setStopError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const stopAction = useAction();
   // The server decides (an operator's own commune, never an emergency): the button is only hidden where it would be refused.
   const mayStop = (b: Broadcast) => b.status === 'on_air' && Date.parse(b.endsAt) > Date.now() && can.schedule(user.role) && !(user.role === 'commune_operator' && b.priority === 'emergency');
   const stop = async () => {
     if (!stopping) return;
-    setBusy(true);
-    try {
-      await ok(api.POST('/api/v1/broadcasts/{id}/stop', { params: { path: { id: stopping.id } } }));
-      setStopping(null);
+    const { id } = stopping;
+    await stopAction.run(async () => {
+      try {
+        await ok(api.POST('/api/v1/broadcasts/{id}/stop', { params: { path: { id } } }));
+      } finally {
+        setStopping(null);
+      }
       await broadcasts.reload();
-    } catch (err) {
-      setStopError(err);
-      setStopping(null);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const query = {
     communeId: filters.communeId || undefined,
@@ -72,7 +69,7 @@ export function BroadcastsPage() {
             </select>
           )}</Field>
         </form>
-        <ErrorText error={broadcasts.error ?? stopError} />
+        <ErrorText error={broadcasts.error ?? stopAction.error} />
         <Loading show={broadcasts.loading && !broadcasts.data} />
         {broadcasts.data && <p class="summary">{t('broadcasts.summary', { shown: items.length, total: broadcasts.data.total })}</p>}
         {items.length > 0 && (
@@ -105,7 +102,7 @@ export function BroadcastsPage() {
                     <td data-label={t('broadcasts.played')}><Counts broadcast={b} /></td>
                     <td class="actions">
                       {mayStop(b) && (
-                        <button type="button" class="danger small" onClick={() => (setStopError(null), setStopping(b))}>{t('broadcasts.stop')}</button>
+                        <button type="button" class="danger small" onClick={() => (stopAction.setError(null), setStopping(b))}>{t('broadcasts.stop')}</button>
                       )}
                       <button type="button" class="secondary small" aria-expanded={open === b.id} aria-controls={`deliveries-${b.id}`} onClick={() => setOpen(open === b.id ? null : b.id)}>
                         {t('broadcasts.deliveries')}
@@ -126,7 +123,7 @@ export function BroadcastsPage() {
           <p>{t('broadcasts.stopConfirm', { title: stopping?.title ?? '', receivers: stopping?.counts.targeted ?? 0 })}</p>
           <div class="dialog-actions">
             <button type="button" class="secondary" onClick={() => setStopping(null)} autofocus>{t('common.cancel')}</button>
-            <button type="button" class="danger" disabled={busy} onClick={stop}>{t('broadcasts.stopButton')}</button>
+            <button type="button" class="danger" disabled={stopAction.busy} onClick={stop}>{t('broadcasts.stopButton')}</button>
           </div>
         </Dialog>
         {broadcasts.data && items.length < broadcasts.data.total && (

@@ -3,7 +3,7 @@ import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Notice } from '../components/ui';
 import { LiveProgress } from '../components/live-progress';
 import { useWorkspace } from '../context';
-import { getAll, useAsync } from '../hooks';
+import { getAll, useAction, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { topicLabel } from '../labels';
 import { navigate } from '../router';
@@ -18,8 +18,7 @@ export function EmergencyPage() {
   const [title, setTitle] = useState('');
   const [segmentIds, setSegmentIds] = useState<string[]>([]);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [sent, setSent] = useState<Broadcast | null>(null);
   const segments = useAsync(() => getAll((page) => api.GET('/api/v1/segments', { params: { query: page } })), []);
   const speakers = useAsync(() => getAll((page) => api.GET('/api/v1/speakers', { params: { query: page } })), []);
@@ -28,23 +27,20 @@ export function EmergencyPage() {
 
   const review = (e: Event) => {
     e.preventDefault();
-    setError(null);
-    if (!segmentIds.length) return setError(new Error(t('schedules.needSegments')));
+    action.setError(null);
+    if (!segmentIds.length) return action.setError(new Error(t('schedules.needSegments')));
     setConfirming(true);
   };
   const send = async () => {
-    setBusy(true);
-    try {
-      setSent(await ok(api.POST('/api/v1/broadcasts/emergency', { body: { areaId, segmentIds, title: title.trim() } })));
-      setConfirming(false);
+    await action.run(async () => {
+      try {
+        setSent(await ok(api.POST('/api/v1/broadcasts/emergency', { body: { areaId, segmentIds, title: title.trim() } })));
+      } finally {
+        setConfirming(false);
+      }
       setTitle('');
       setSegmentIds([]);
-    } catch (err) {
-      setError(err);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -75,14 +71,14 @@ export function EmergencyPage() {
             </label>
           ))}
         </fieldset>
-        <ErrorText error={error ?? segments.error} />
+        <ErrorText error={action.error ?? segments.error} />
         <button type="submit" class="danger big">{t('emergency.button')}</button>
       </form>
       <Dialog open={confirming} title={t('emergency.confirmTitle')} onClose={() => setConfirming(false)} class="danger-dialog">
         <p>{t('emergency.confirmText', { title: title.trim(), area: areaName(areaId), speakers: reach })}</p>
         <div class="dialog-actions">
           <button type="button" class="secondary" onClick={() => setConfirming(false)} autofocus>{t('common.cancel')}</button>
-          <button type="button" class="danger" disabled={busy} onClick={send}>{t('emergency.confirmButton')}</button>
+          <button type="button" class="danger" disabled={action.busy} onClick={send}>{t('emergency.confirmButton')}</button>
         </div>
       </Dialog>
     </section>

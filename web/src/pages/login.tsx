@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, ok } from '../api';
 import { ErrorText, Field, inputValue, LangSwitch } from '../components/ui';
+import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { setSession } from '../session';
 
@@ -14,21 +15,12 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [askCode, setAskCode] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const totp = askCode ? code.trim() : undefined;
-      setSession(await ok(api.POST('/api/v1/auth/login', { body: { username, password, totp } })));
-    } catch (err) {
-      setError(explain(err));
-    } finally {
-      setBusy(false);
-    }
+    const totp = askCode ? code.trim() : undefined;
+    await action.run(async () => setSession(await ok(api.POST('/api/v1/auth/login', { body: { username, password, totp } }))), explain);
   };
 
   const explain = (err: unknown): unknown => {
@@ -44,7 +36,7 @@ export function LoginPage() {
     return err;
   };
 
-  const back = () => (setAskCode(false), setCode(''), setError(null));
+  const back = () => (setAskCode(false), setCode(''), action.setError(null));
 
   return (
     <main id="main" class="login">
@@ -73,8 +65,8 @@ export function LoginPage() {
             </Field>
           </>
         )}
-        <ErrorText error={error} />
-        <button type="submit" disabled={busy}>{busy ? t('auth.signingIn') : askCode ? t('auth.verify') : t('auth.signIn')}</button>
+        <ErrorText error={action.error} />
+        <button type="submit" disabled={action.busy}>{action.busy ? t('auth.signingIn') : askCode ? t('auth.verify') : t('auth.signIn')}</button>
         {askCode && <button type="button" class="secondary" onClick={back}>{t('auth.back')}</button>}
         <div class="login-foot"><LangSwitch /></div>
       </form>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Loading } from '../components/ui';
 import { useWorkspace } from '../context';
-import { useAsync, useInterval } from '../hooks';
+import { useAction, useAsync, useInterval } from '../hooks';
 import { useI18n } from '../i18n';
 import { can } from '../roles';
 import { formatDateTime } from '../time';
@@ -173,22 +173,15 @@ function RegisterForm(props: { communeId: string; onRegistered(name: string, tok
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [location, setLocation] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const speaker = await ok(api.POST('/api/v1/speakers', { body: { name, communeId: props.communeId, ...(location ? { location } : {}) } }));
       setName('');
       setLocation('');
       props.onRegistered(speaker.name, speaker.deviceToken);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card" onSubmit={submit} aria-labelledby="register-title">
@@ -197,8 +190,8 @@ function RegisterForm(props: { communeId: string; onRegistered(name: string, tok
         <Field label={t('receivers.name')}>{(id) => <input id={id} required maxLength={200} value={name} onInput={(e) => setName(inputValue(e))} />}</Field>
         <Field label={t('receivers.location')} hint={t('common.optional')}>{(id, hint) => <input id={id} maxLength={500} value={location} onInput={(e) => setLocation(inputValue(e))} aria-describedby={hint} />}</Field>
       </div>
-      <ErrorText error={error} />
-      <button type="submit" disabled={busy}>{t('receivers.registerButton')}</button>
+      <ErrorText error={action.error} />
+      <button type="submit" disabled={action.busy}>{t('receivers.registerButton')}</button>
     </form>
   );
 }

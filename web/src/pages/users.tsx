@@ -3,7 +3,7 @@ import { accountError } from '../account-errors';
 import { api, ok } from '../api';
 import { AreaSelect, Dialog, ErrorText, Field, inputValue, Loading, Notice } from '../components/ui';
 import { useWorkspace } from '../context';
-import { getAll, useAsync } from '../hooks';
+import { getAll, useAction, useAsync } from '../hooks';
 import { useI18n } from '../i18n';
 import { ROLES, type Role, type User } from '../types';
 
@@ -120,22 +120,15 @@ function CreateUser(props: { onCreated(username: string): void }) {
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('commune_operator');
   const [areaId, setAreaId] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const user = await ok(api.POST('/api/v1/users', { body: { username, password, role, ...(areaId ? { areaId } : {}) } }));
       setUsername('');
       setPassword('');
       props.onCreated(user.username);
-    } catch (err) {
-      setError(accountError(err, t));
-    } finally {
-      setBusy(false);
-    }
+    }, (err) => accountError(err, t));
   };
   return (
     <form class="card" onSubmit={submit} aria-labelledby="create-user-title">
@@ -149,8 +142,8 @@ function CreateUser(props: { onCreated(username: string): void }) {
         </Field>
       </div>
       <Placement role={role} areaId={areaId} onRole={setRole} onArea={setAreaId} />
-      <ErrorText error={error} />
-      <button type="submit" disabled={busy}>{t('users.createButton')}</button>
+      <ErrorText error={action.error} />
+      <button type="submit" disabled={action.busy}>{t('users.createButton')}</button>
     </form>
   );
 }
@@ -159,24 +152,21 @@ function EditUser(props: { user: User; onDone(message: string): void }) {
   const { t } = useI18n();
   const [role, setRole] = useState<Role>(props.user.role);
   const [areaId, setAreaId] = useState(props.user.areaId ?? '');
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await action.run(async () => {
       await ok(api.PATCH('/api/v1/users/{id}', { params: { path: { id: props.user.id } }, body: { role, areaId: areaId || null } }));
       props.onDone(t('users.savedNotice', { username: props.user.username }));
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form onSubmit={submit}>
       <Placement role={role} areaId={areaId} onRole={setRole} onArea={setAreaId} />
       <p class="muted">{t('users.signsOut')}</p>
-      <ErrorText error={error} />
+      <ErrorText error={action.error} />
       <div class="dialog-actions">
-        <button type="submit">{t('common.save')}</button>
+        <button type="submit" disabled={action.busy}>{t('common.save')}</button>
       </div>
     </form>
   );
@@ -185,16 +175,13 @@ function EditUser(props: { user: User; onDone(message: string): void }) {
 function SetPassword(props: { user: User; onDone(message: string): void }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await action.run(async () => {
       await ok(api.POST('/api/v1/users/{id}/password', { params: { path: { id: props.user.id } }, body: { password } }));
       props.onDone(t('users.passwordSetNotice', { username: props.user.username }));
-    } catch (err) {
-      setError(accountError(err, t));
-    }
+    }, (err) => accountError(err, t));
   };
   return (
     <form onSubmit={submit}>
@@ -202,9 +189,9 @@ function SetPassword(props: { user: User; onDone(message: string): void }) {
         {(id, hint) => <input id={id} type="password" required minLength={10} autocomplete="new-password" aria-describedby={hint} value={password} onInput={(e) => setPassword(inputValue(e))} />}
       </Field>
       <p class="muted">{t('users.signsOut')}</p>
-      <ErrorText error={error} />
+      <ErrorText error={action.error} />
       <div class="dialog-actions">
-        <button type="submit">{t('users.setPassword')}</button>
+        <button type="submit" disabled={action.busy}>{t('users.setPassword')}</button>
       </div>
     </form>
   );
