@@ -23,6 +23,9 @@ const base = {
   ...(jestRequiresEsm ? {} : { transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY_REQUIRED.replace('/node_modules/', '')})`] }),
 };
 const e2e = { ...base, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] };
+// Suites of the other ends of the system, the browser and the receiver box: what they exercise of the
+// server is database-agnostic and covered on both databases by the HTTP suites, so they run once.
+const SQLITE_ONLY = ['/test/console[^/]*\\.e2e-spec\\.ts$', '/test/receiver-agent\\.e2e-spec\\.ts$', '/test/receiver-install\\.e2e-spec\\.ts$'];
 
 const postgresUrl = process.env.LOA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 function postgresAnswers() {
@@ -42,6 +45,6 @@ export default {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/receiver/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts'] },
     { ...e2e, displayName: 'e2e-sqlite' },
-    ...(postgres ? [{ ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/helpers/use-postgres.ts'] }] : []),
+    ...(postgres ? [{ ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/helpers/use-postgres.ts'], testPathIgnorePatterns: SQLITE_ONLY }] : []),
   ],
 };

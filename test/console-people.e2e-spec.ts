@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
-import { ADMIN_PASSWORD, onPostgres, startTestApp, type TestApp } from './helpers/app.js';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from './helpers/app.js';
 import { launchBrowser, PHONE, type TestBrowser } from './helpers/browser.js';
 import { areaTree, USER_PASSWORD } from './helpers/fixtures.js';
 
@@ -23,7 +23,7 @@ async function signIn(page: Page, username: string, password: string) {
  * their password and may add a second factor, and the login asks for its code. SQLite project only,
  * like the console suite.
  */
-(onPostgres() ? describe.skip : describe)('web console: people', () => {
+describe('web console: people', () => {
   let t: TestApp;
   let tree: Awaited<ReturnType<typeof areaTree>>;
   let browser: TestBrowser;
@@ -137,7 +137,7 @@ async function signIn(page: Page, username: string, password: string) {
   });
 });
 
-(onPostgres() ? describe.skip : describe)('web console: a required second factor (LOA_REQUIRE_TOTP=true)', () => {
+describe('web console: a required second factor (LOA_REQUIRE_TOTP=true)', () => {
   let t: TestApp;
   let browser: TestBrowser;
 

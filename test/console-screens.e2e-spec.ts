@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
-import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './helpers/browser.js';
 import { areaTree, auth, createSpeaker, USER_PASSWORD } from './helpers/fixtures.js';
 import { createReadySegment } from './helpers/segments.js';
@@ -20,7 +20,7 @@ const RECEIVERS = 30;
  * no past "planned" slots; receivers paged in natural order; dd/mm/yyyy and a 24-hour clock even
  * in a browser set to US English. SQLite only, like the console journey.
  */
-(onPostgres() ? describe.skip : describe)('console screens', () => {
+describe('console screens', () => {
   let t: TestApp;
   let tree: Awaited<ReturnType<typeof areaTree>>;
   let browser: TestBrowser;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
-import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
 import { makeSpeechLike } from './helpers/audio.js';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './helpers/browser.js';
 import { areaTree, auth, createSpeaker, USER_PASSWORD } from './helpers/fixtures.js';
@@ -22,7 +22,7 @@ const SCHEDULE_TITLE = 'Bản tin BHXH buổi sáng';
  * journey of district staff, a commune operator and an auditor. The console is the same over
  * either database, so this suite runs in the SQLite project only.
  */
-(onPostgres() ? describe.skip : describe)('web console', () => {
+describe('web console', () => {
   let t: TestApp;
   let tree: Awaited<ReturnType<typeof areaTree>>;
   let browser: TestBrowser;

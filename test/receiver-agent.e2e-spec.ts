@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AudioStorage } from '../src/storage/audio-storage.js';
-import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
 import { ffmpegCli } from './helpers/audio.js';
 import { areaPath, deliveryOf, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
 import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
@@ -15,7 +15,7 @@ import { waitUntil } from './helpers/waiting.js';
  * a recording player that logs when each file starts and plays it in real time. The agent does not
  * touch the database, so this suite runs on the SQLite project only.
  */
-(onPostgres() ? describe.skip : describe)('loa-receiver agent', () => {
+describe('loa-receiver agent', () => {
   let t: TestApp;
   let tree: Awaited<ReturnType<typeof areaTree>>;
   let communePath: string;

@@ -5,7 +5,7 @@ import { createServer, STATUS_CODES, type Server } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AudioStorage } from '../src/storage/audio-storage.js';
-import { onPostgres, startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
 import { ffmpegCli } from './helpers/audio.js';
 import { waitUntil } from './helpers/waiting.js';
 import { areaPath, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
@@ -21,7 +21,7 @@ const TARBALL = `loa-receiver-${VERSION}.tgz`;
 const NULL_PLAYER = 'ffmpeg -nostdin -loglevel error -i {file} -f null -';
 
 /** What README's "Install a receiver" prints, done here where it can be: pack, install offline, --check, the unit. */
-(onPostgres() ? describe.skip : describe)('installing a receiver as the README says', () => {
+describe('installing a receiver as the README says', () => {
   let t: TestApp;
   let dir: string;
   let bin: string;
