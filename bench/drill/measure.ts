@@ -2,9 +2,15 @@ import type { DataSource } from 'typeorm';
 import { BroadcastEntity } from '../../src/broadcasts/broadcast.entity.js';
 import { DeliveryEntity } from '../../src/broadcasts/delivery.entity.js';
 import { tableOf } from '../../src/database/sql.js';
-import type { FleetResult } from './morning.js';
 import { waitFor } from './processes.js';
 import type { SeededReceivers } from './seed.js';
+
+/** What the receiver fleet processes report at the end of a morning, summed. */
+export interface FleetResult {
+  polls: number; pollErrors: number; pushConnections: number; downloads: number; plays: number; failures: number;
+  receiptsSent: number; accepted: number; duplicates: number; refused: number; postErrors: number; unsent: number;
+  learnedBefore: number; learnedLate: number; learnedByPush: number; acceptedPerSecond: Record<string, number>; problems: Record<string, number>;
+}
 
 export interface Measures {
   broadcasts: number;

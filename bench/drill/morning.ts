@@ -9,7 +9,7 @@ import { ScheduleEntity } from '../../src/schedules/schedule.entity.js';
 import { BroadcastEntity } from '../../src/broadcasts/broadcast.entity.js';
 import { openDatabase } from '../../src/database/data-source.js';
 import { makeSpeechLike } from '../../test/helpers/audio.js';
-import { measure, type Measures } from './measure.js';
+import { measure, type FleetResult, type Measures } from './measure.js';
 import { startCluster, startSingle, waitFor, type Setup } from './processes.js';
 import { seedReceivers, seedSchedules } from './seed.js';
 
@@ -36,12 +36,6 @@ const KILLS = [
   { name: 'worker-1', afterMinuteMs: 1000 },
   { name: 'api-1', afterMinuteMs: 3500 },
 ] as const;
-
-export interface FleetResult {
-  polls: number; pollErrors: number; pushConnections: number; downloads: number; plays: number; failures: number;
-  receiptsSent: number; accepted: number; duplicates: number; refused: number; postErrors: number; unsent: number;
-  learnedBefore: number; learnedLate: number; learnedByPush: number; acceptedPerSecond: Record<string, number>; problems: Record<string, number>;
-}
 
 export interface Morning extends Measures {
   setup: string;
