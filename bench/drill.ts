@@ -8,6 +8,7 @@
  * morning in its own schema) and Redis (LOA_DRILL_REDIS_URL, default database 4; own key prefix).
  * Everything it starts is stopped, and its schemas and keys are removed. Not part of `npm test`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,10 +43,28 @@ function table(mornings: Morning[]): string {
   return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' | ')).join('\n');
 }
 
+/** The issue's national target: about 100,000 loudspeaker clusters. */
+const NATIONAL_RECEIVERS = 100_000;
+/** Descriptors an api process needs besides its receivers' streams (database, Redis, logs, audio). */
+const FILES_THE_API_KEEPS = 1_000;
+
+function openFilesHardLimit(): number {
+  try {
+    return Number(execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim()) || Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
 export async function run(): Promise<void> {
-  const { values } = parseArgs({ options: { receivers: { type: 'string', default: '100000' }, 'skip-single': { type: 'boolean', default: false }, 'skip-cluster': { type: 'boolean', default: false }, 'keep-logs': { type: 'boolean', default: false } } });
-  const receivers = Number(values.receivers);
-  if (!Number.isInteger(receivers) || receivers < 1) throw new Error('--receivers must be a positive whole number');
+  const { values } = parseArgs({ options: { receivers: { type: 'string', default: String(NATIONAL_RECEIVERS) }, 'skip-single': { type: 'boolean', default: false }, 'skip-cluster': { type: 'boolean', default: false }, 'keep-logs': { type: 'boolean', default: false } } });
+  const asked = Number(values.receivers);
+  if (!Number.isInteger(asked) || asked < 1) throw new Error('--receivers must be a positive whole number');
+  // Every receiver holds an event stream open on one api process (on the single-process morning, all of
+  // them): past the open-files limit that process refuses connections and the morning measures nothing.
+  const fits = Math.max(1, openFilesHardLimit() - FILES_THE_API_KEEPS);
+  const receivers = Math.min(asked, fits);
+  if (receivers < asked) console.log(`drill: ${asked.toLocaleString('en')} receivers asked; one process may hold ${openFilesHardLimit().toLocaleString('en')} open files here (hard limit), so the drill runs ${receivers.toLocaleString('en')}`);
   const base = {
     DATABASE_URL: process.env.LOA_DRILL_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     REDIS_URL: process.env.LOA_DRILL_REDIS_URL ?? 'redis://127.0.0.1:6379/4',
