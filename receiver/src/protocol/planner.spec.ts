@@ -1,4 +1,4 @@
-import { lengthMs, plan, START_TOLERANCE_MS, steps, type Candidate } from './planner.js';
+import { LATE_START_GRACE_MS, lengthMs, plan, START_TOLERANCE_MS, steps, type Candidate } from './planner.js';
 import type { Priority, QueueItem } from './types.js';
 
 const T = Date.parse('2026-12-01T06:30:00Z');
@@ -83,6 +83,37 @@ describe('playback planner', () => {
     expect(plan(T, [slow], null)).toMatchObject({ start: 'slow' });
     const waiting = known(item('waiting', -5, { durations: [60] }), -3600, false);
     expect(plan(T, [waiting], null)).toMatchObject({ start: null, fail: [], wakeAt: T + 55_000 });
+  });
+
+  describe('known in time, its start slipped on the box (busy, audio a little late)', () => {
+    const bulletin = (id: string, ready = true) => known(item(id, 0, { durations: [3] }), -3600, ready);
+
+    it('a short bulletin still starts whole after its end, within the grace', () => {
+      expect(plan(T + 4000, [bulletin('b')], null)).toMatchObject({ start: 'b', fail: [] });
+      expect(plan(T + LATE_START_GRACE_MS - 1, [bulletin('b')], null)).toMatchObject({ start: 'b', fail: [] });
+    });
+
+    it('waits for its audio until the grace is over, then fails `late`', () => {
+      expect(plan(T + 4000, [bulletin('w', false)], null)).toMatchObject({ start: null, fail: [], wakeAt: T + LATE_START_GRACE_MS });
+      expect(plan(T + LATE_START_GRACE_MS, [bulletin('w', true)], null).fail).toEqual([{ broadcastId: 'w', error: 'late' }]);
+    });
+
+    it('one whose download failed is given up at its end, naming the problem', () => {
+      const broken = known(item('x', 0, { durations: [3] }), -3600, false, 'audio checksum mismatch');
+      expect(plan(T + 2000, [broken], null)).toMatchObject({ start: null, fail: [], wakeAt: T + 3000 });
+      expect(plan(T + 3000, [broken], null).fail).toEqual([{ broadcastId: 'x', error: 'audio checksum mismatch' }]);
+    });
+
+    it('does not start if it would run into the next queued broadcast', () => {
+      const next = known(item('next', 6));
+      expect(plan(T + 4000, [bulletin('b'), next], null)).toMatchObject({ start: null, fail: [{ broadcastId: 'b', error: 'late' }] });
+    });
+
+    it('one learned after its startsAt keeps the SPEC\'s window: until its end only', () => {
+      const learnedLate = known(item('l', 0, { durations: [3] }), 2);
+      expect(plan(T + 2500, [learnedLate], null)).toMatchObject({ start: 'l' });
+      expect(plan(T + 4000, [learnedLate], null).fail).toEqual([{ broadcastId: 'l', error: 'late' }]);
+    });
   });
 });
 

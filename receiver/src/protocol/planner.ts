@@ -2,6 +2,12 @@ import { PRIORITY_RANK, type Priority, type QueueItem } from './types.js';
 
 /** A broadcast starting this much after its startsAt still counts as on time (timers, a busy box). */
 export const START_TOLERANCE_MS = 1500;
+/**
+ * A broadcast known in time whose start slipped on the box (its audio came a little late, the box was
+ * busy) may still start this long after its startsAt, even past its end: a 3 s bulletin aired 4 s late
+ * serves its commune; one skipped does not. It still plays only if it finishes before the next one.
+ */
+export const LATE_START_GRACE_MS = 60_000;
 /** An emergency whose audio cannot be had this long after its end is given up (the server's receipt grace). */
 export const EMERGENCY_GIVE_UP_MS = 600_000;
 
@@ -41,7 +47,10 @@ const rank = (p: Priority) => PRIORITY_RANK[p] ?? 0;
  * What to do now (SPEC §8): one broadcast at a time; the highest priority due wins, cutting a lower
  * one that plays. A broadcast starts at its startsAt. One that cannot (learned late, audio not yet
  * there, something else playing) is late: an emergency plays at once, whole; any other plays whole
- * if it can still finish before the next queued broadcast starts, else it fails with `late`.
+ * if it can still finish before the next queued broadcast starts, else it fails with `late`. A
+ * broadcast learned late may start until its end (SPEC §8); one known in time whose audio has not
+ * failed to download, until its end or LATE_START_GRACE_MS after its start, whichever is later (the
+ * SPEC does not say).
  */
 export function plan(now: number, candidates: Candidate[], playing: Playing | null): Plan {
   const result: Plan = { cut: false, start: null, fail: [], wakeAt: null };
@@ -78,13 +87,16 @@ export function plan(now: number, candidates: Candidate[], playing: Playing | nu
       continue;
     }
     if (!onTime) {
-      if (now >= endsAt) {
+      // The grace is for a start that slipped; audio whose download failed is given up at the end, named.
+      const slipped = candidate.learnedAt <= startsAt + START_TOLERANCE_MS && !candidate.problem;
+      const lastStart = slipped ? Math.max(endsAt, startsAt + LATE_START_GRACE_MS) : endsAt;
+      if (now >= lastStart) {
         // Its slot is over: a programme is not aired hours late (an emergency is, above).
         result.fail.push({ broadcastId: item.broadcastId, error: candidate.ready ? 'late' : (candidate.problem ?? 'late') });
         continue;
       }
       if (!candidate.ready || blocked || result.start) {
-        wake(endsAt); // waits for its audio or for what plays, until its slot is over
+        wake(lastStart); // waits for its audio or for what plays, until it may no longer start
         continue;
       }
       const next = nextStart(candidates, item, now);

@@ -66,7 +66,9 @@ export class Playback {
     for (const { broadcastId, error } of decision.fail) {
       const known = this.state.get(broadcastId)!;
       this.state.forget(broadcastId);
-      this.log({ level: 'warn', event: 'not-played', broadcastId, error });
+      // Enough to tell why from the log alone: too late to start, or its audio never came.
+      const lateMs = Math.round(now - Date.parse(known.item.startsAt));
+      this.log({ level: 'warn', event: 'not-played', broadcastId, error, startsAt: known.item.startsAt, lateMs, learnedLateMs: Math.round(known.learnedAt - Date.parse(known.item.startsAt)), audioReady: this.downloads.ready(known.item) });
       void this.report(known.item, { broadcastId, status: 'failed', startedAt: this.clock.iso(now), finishedAt: this.clock.iso(now), error });
     }
     if (decision.start) {
