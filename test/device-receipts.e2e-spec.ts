@@ -1,13 +1,16 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEntryEntity } from '../src/audit/audit-entry.entity.js';
 import type { BroadcastStatus } from '../src/broadcasts/broadcast.entity.js';
-import type { DeliveryStatus } from '../src/broadcasts/delivery.entity.js';
+import { DeliveryFillsRepository } from '../src/broadcasts/delivery-fills.repository.js';
+import { DeliveryEntity, type DeliveryStatus } from '../src/broadcasts/delivery.entity.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { areaPath, broadcastOf, deliveryOf, insertBroadcast, insertDelivery, insertSegment } from './helpers/device-rows.js';
 import { areaTree, auth, createSpeaker } from './helpers/fixtures.js';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 type Speaker = Awaited<ReturnType<typeof createSpeaker>>;
 
 describe('device API: receipts', () => {
@@ -112,6 +115,46 @@ describe('device API: receipts', () => {
     expect((await post(s3.deviceToken, { receipts: [played(filling.id)] })).status).toBe(404);
   });
 
+  it('answers 409 for a broadcast of its own that is due but not yet on air (worker behind, box clock ahead), 404 for one far off', async () => {
+    // The drill's 19,000 receivers lost 295 receipts to a 404 here: a receiver drops a receipt the server calls not its own.
+    const due = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communeAPath, status: 'scheduled', startsAt: new Date(Date.now() - 2000), segments: [segment] });
+    const aheadOfServer = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communeAPath, status: 'scheduled', startsAt: new Date(Date.now() + 20_000), segments: [segment] });
+    const farOff = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communeAPath, status: 'scheduled', startsAt: new Date(Date.now() + HOUR), segments: [segment] });
+    for (const broadcast of [due, aheadOfServer]) {
+      const early = await post(s1.deviceToken, { receipts: [played(broadcast.id, { status: 'failed', error: 'audio not downloaded' })] });
+      expect(early.status).toBe(409);
+      expect(early.body.message).toContain(broadcast.id);
+    }
+    const refused = await post(s1.deviceToken, { receipts: [played(farOff.id)] });
+    expect(refused.status).toBe(404);
+    expect(refused.body.unknownBroadcastIds).toEqual([farOff.id]);
+    // Dispatched: its deliveries written, the receipt sent again is taken.
+    for (const speaker of [s1, s2]) await insertDelivery(t, { broadcastId: due.id, speakerId: speaker.id, communeId: speaker.communeId });
+    expect((await post(s1.deviceToken, { receipts: [played(due.id, { status: 'failed', error: 'audio not downloaded' })] })).body).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await deliveryOf(t, due.id, s1.id))?.status).toBe('failed');
+  });
+
+  it('accepts a receipt whose deliveries were written between its read and the filling check (the drill lost 5 of 2,000 to a 404)', async () => {
+    // On PostgreSQL each statement sees what had committed when it began: the fill commits between the
+    // receipt's read of its deliveries and its check for broadcasts still filling. Written here through the
+    // receipt's own transaction at that moment, so both databases see what PostgreSQL's second statement saw.
+    const filling = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communeAPath, status: 'on_air', startsAt: new Date(Date.now() - 1000), segments: [segment] });
+    const fills = t.app.get(DeliveryFillsRepository);
+    const check = fills.awaitingDeliveries.bind(fills);
+    const between = jest.spyOn(fills, 'awaitingDeliveries').mockImplementationOnce(async (manager, ids, dueBy) => {
+      for (const speaker of [s1, s2]) await manager.insert(DeliveryEntity, { broadcastId: filling.id, speakerId: speaker.id, communeId: speaker.communeId, status: 'pending', createdAt: new Date() });
+      return check(manager, ids, dueBy);
+    });
+    try {
+      const res = await post(s1.deviceToken, { receipts: [played(filling.id)] });
+      expect(between).toHaveBeenCalled();
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ accepted: 1, duplicates: 0 });
+      expect((await deliveryOf(t, filling.id, s1.id))?.status).toBe('played');
+    } finally {
+      between.mockRestore();
+    }
+  });
   it('takes up to 500 receipts a batch and answers 413 beyond', async () => {
     const a = await broadcastTo([[s2, 'pending']]);
     const full = await post(s2.deviceToken, { receipts: Array.from({ length: 500 }, () => played(a.id)) });

@@ -238,6 +238,18 @@ describe('device API: queue, audio and authentication', () => {
       expect((await t.http.get(`/api/v1/device/audio/${other.id}`).set(auth(t.adminToken))).status).toBe(401);
     });
 
+    it('serves the audio of a broadcast written a moment after the commune\'s schedules were read (a pushed one)', async () => {
+      const communeId = (await createArea(t, t.adminToken, { kind: 'commune', parentId: tree.districtA.id })).id;
+      const receiver = await createSpeaker(t, t.adminToken, communeId);
+      const fresh = await insertSegment(t, { areaId: communeId, areaPath: await areaPath(t, communeId), renditionSha256: sha256(rendition) });
+      await copyFile(t.app.get(AudioStorage).renditionPath('tone'), t.app.get(AudioStorage).renditionPath(fresh.id));
+      await queueOf(receiver.deviceToken); // the commune's schedules are now shared for a second
+      await insertBroadcast(t, { areaId: communeId, areaPath: await areaPath(t, communeId), status: 'scheduled', startsAt: new Date(Date.now() + 5 * MINUTE), segments: [fresh] });
+      const res = await audio(receiver.deviceToken, fresh.id);
+      expect(res.status).toBe(200);
+      expect(sha256(res.body as Buffer)).toBe(sha256(rendition));
+    });
+
     it('is 404 when the file of a queued segment is gone', async () => {
       expect((await audio(s1.deviceToken, segment.id)).status).toBe(404);
     });

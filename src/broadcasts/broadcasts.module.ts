@@ -4,6 +4,7 @@ import { BroadcastProgress } from './broadcast-progress.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import { BroadcastsController } from './broadcasts.controller.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
+import { DeliveryFillsRepository } from './delivery-fills.repository.js';
 import { BroadcastsService } from './broadcasts.service.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveryCountsRepository } from './delivery-counts.js';
@@ -24,7 +25,7 @@ import { WaitingTurns } from './waiting-turns.js';
 @Module({
   imports: [SpeakersModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastProgress, BroadcastsRepository, DeliveriesRepository, DeliveryCountsRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, Preemptions, WaitingTurns, CutIns, BroadcastWithdrawals, Revivals],
+  providers: [BroadcastProgress, BroadcastsRepository, DeliveryFillsRepository, DeliveriesRepository, DeliveryCountsRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, Preemptions, WaitingTurns, CutIns, BroadcastWithdrawals, Revivals],
   exports: [BroadcastsRepository, DeliveriesRepository, BroadcastsService, BroadcastJobs, Dispatcher, Playlists, SpeakerTargets, BroadcastTurns, WaitingTurns, CutIns, BroadcastWithdrawals],
 })
 export class BroadcastsModule {}

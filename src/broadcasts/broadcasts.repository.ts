@@ -4,7 +4,7 @@ import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm
 import type { AreaView } from './area-view.js';
 import { BroadcastEntity, type BroadcastStatus } from './broadcast.entity.js';
 import { DeliveryEntity } from './delivery.entity.js';
-import { chunked, insertRows, isPostgres, sqlRows, tableOf } from '../database/sql.js';
+import { chunked, insertRows, sqlRows, tableOf } from '../database/sql.js';
 
 export interface BroadcastFilter {
   view: AreaView;
@@ -16,9 +16,6 @@ export interface BroadcastFilter {
   limit: number;
   offset: number;
 }
-
-/** What filling in deliveries needs of a broadcast on air. */
-export type FillableBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'speakerIds'>;
 
 /** What dispatch needs of a broadcast it has just put on air. */
 export type ClaimedBroadcast = Pick<BroadcastEntity, 'id' | 'areaId' | 'areaPath' | 'segmentIds' | 'speakerIds' | 'startsAt' | 'endsAt'>;
@@ -166,30 +163,6 @@ export class BroadcastsRepository {
   }
 
   /**
-   * The first `limit` on-air broadcasts started by `cutoff` that have no deliveries yet (just put on
-   * air, or left so by a crash), locked for this transaction (see lockedForFill).
-   */
-  lackingDeliveries(manager: EntityManager, cutoff: Date, limit: number): Promise<FillableBroadcast[]> {
-    return lockedForFill(manager, (query) => query.andWhere('b.startsAt <= :cutoff', { cutoff: cutoff.getTime() }).orderBy('b.startsAt', 'ASC').limit(limit));
-  }
-
-  /** Among `ids`, those on air whose deliveries are still to be written (an emergency just told to its receivers); no lock taken. */
-  async awaitingDeliveries(manager: EntityManager, ids: string[]): Promise<string[]> {
-    const rows = await sqlRows<{ id: string }>(
-      manager,
-      `SELECT b."id" FROM ${tableOf(manager, BroadcastEntity)} b WHERE b."id" IN (:...ids) AND b."status" = 'on_air'
-       AND NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b."id")`,
-      { ids },
-    );
-    return rows.map((row) => row.id);
-  }
-
-  /** The same as lackingDeliveries, among `ids` (broadcasts this worker has just put on air): found by key, no scan of everything on air. */
-  lackingDeliveriesAmong(manager: EntityManager, ids: string[]): Promise<FillableBroadcast[]> {
-    return lockedForFill(manager, (query) => query.andWhere('b.id IN (:...ids)', { ids }));
-  }
-
-  /**
    * Claims up to `limit` broadcasts that ended by `endedBy` for finalising: on air, or stopped (whose
    * pending deliveries are settled at the usual time, after any receipts of what played before the stop).
    */
@@ -270,32 +243,6 @@ export class BroadcastsRepository {
 export function finalStatus(tally: { total: number; played: number }): BroadcastStatus {
   if (tally.total > 0 && tally.played === tally.total) return 'completed';
   return tally.played > 0 ? 'partial' : 'missed';
-}
-
-/**
- * On-air broadcasts without deliveries, narrowed by `narrow`, locked for this transaction. On
- * PostgreSQL, rows another transaction is filling are skipped, so workers share the work; SQLite
- * transactions are serial anyway.
- */
-async function lockedForFill(manager: EntityManager, narrow: (query: SelectQueryBuilder<BroadcastEntity>) => SelectQueryBuilder<BroadcastEntity>): Promise<FillableBroadcast[]> {
-  const query = manager
-    .createQueryBuilder(BroadcastEntity, 'b')
-    .select(['b.id', 'b.areaId', 'b.areaPath', 'b.speakerIds'])
-    .where('b.status = :onAir', { onAir: 'on_air' })
-    .andWhere(`NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b.id)`);
-  narrow(query);
-  if (!isPostgres(manager)) return query.getMany();
-  const locked = await query.setLock('pessimistic_write').setOnLocked('skip_locked').getMany();
-  if (!locked.length) return locked;
-  // The NOT EXISTS above saw the statement's snapshot: a filler that committed just before this one
-  // took the lock left no trace in it. Now that the locks are held, a fresh statement sees its deliveries.
-  const filled = await sqlRows<{ broadcastId: string }>(
-    manager,
-    `SELECT DISTINCT "broadcastId" FROM ${tableOf(manager, DeliveryEntity)} WHERE "broadcastId" IN (:...ids)`,
-    { ids: locked.map((b) => b.id) },
-  );
-  const done = new Set(filled.map((row) => row.broadcastId));
-  return locked.filter((b) => !done.has(b.id));
 }
 
 function whereVisible(query: SelectQueryBuilder<BroadcastEntity>, view: AreaView, name: string): void {

@@ -11,6 +11,7 @@ import { broadcastLengthSec } from '../schedules/timing.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
+import { DeliveryFillsRepository } from './delivery-fills.repository.js';
 import { DeliveriesRepository, type DeliveryTarget } from './deliveries.repository.js';
 import { validityProblem } from './playlist.js';
 import { Preemptions, type Preempted } from './preemptions.js';
@@ -60,6 +61,7 @@ export class CutIns {
 
   constructor(
     private readonly broadcasts: BroadcastsRepository,
+    private readonly fills: DeliveryFillsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly targets: SpeakerTargets,
     private readonly turns: BroadcastTurns,
@@ -137,7 +139,7 @@ export class CutIns {
       try {
         await this.transactions.run(async (manager) => {
           // Locked and checked again: a tick's repair may have filled it meanwhile.
-          if ((await this.broadcasts.lackingDeliveriesAmong(manager, [broadcast.id])).length) await this.deliveries.createPending(manager, broadcast, targets, at);
+          if ((await this.fills.lackingDeliveriesAmong(manager, [broadcast.id])).length) await this.deliveries.createPending(manager, broadcast, targets, at);
         });
         return;
       } catch (error) {

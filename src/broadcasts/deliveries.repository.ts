@@ -4,6 +4,7 @@ import type { ReceiptStatus } from '../device/device.dto.js';
 import { RollupsRepository } from '../reports/rollups.repository.js';
 import type { BroadcastEntity } from './broadcast.entity.js';
 import { BroadcastsRepository } from './broadcasts.repository.js';
+import { DeliveryFillsRepository } from './delivery-fills.repository.js';
 import type { DeliveryTransition } from './delivery-transition.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
 import { chunked, isPostgres, sqlRows, tableOf } from '../database/sql.js';
@@ -28,7 +29,7 @@ export interface ReceiptOutcome {
   duplicates: number;
   /** Broadcasts without a delivery to this speaker: when there are any, nothing was recorded. */
   unknownBroadcastIds: string[];
-  /** Among those, broadcasts on air whose deliveries are being written: their receipts are to be sent again shortly. */
+  /** Among those, broadcasts whose deliveries are not written yet (see awaitingDeliveries): their receipts are to be sent again shortly. */
   fillingBroadcastIds: string[];
   /** Broadcasts whose delivery was already finalised as `missed`: these receipts came late. */
   lateBroadcastIds: string[];
@@ -43,6 +44,13 @@ const IN_CHUNK = 5000;
  * status transitions it made and hands them to the report rollups in that same transaction, so
  * reports and deliveries can never disagree.
  */
+/**
+ * A receipt may come for a broadcast not yet put on air: the worker is behind (down, or a busy minute)
+ * or the receiver's estimate of the server's clock runs ahead. Within this much of its start the broadcast
+ * is still coming, so the receipt is answered "send again" rather than "not yours", which a receiver drops.
+ */
+const UNDISPATCHED_RECEIPT_WINDOW_MS = 60_000;
+
 @Injectable()
 export class DeliveriesRepository {
   private lz4?: Promise<boolean>;
@@ -50,6 +58,7 @@ export class DeliveriesRepository {
   constructor(
     private readonly rollups: RollupsRepository,
     private readonly broadcasts: BroadcastsRepository,
+    private readonly fills: DeliveryFillsRepository,
     private readonly transactions: WriteTransactions,
   ) {}
 
@@ -130,16 +139,23 @@ export class DeliveriesRepository {
       let duplicates = receipts.length - firsts.size;
 
       const current = await this.lockedDeliveries(manager, speakerId, [...firsts.keys()]);
-      const unknownBroadcastIds = [...firsts.keys()].filter((id) => !current.has(id));
+      let unknownBroadcastIds = [...firsts.keys()].filter((id) => !current.has(id));
+      let fillingBroadcastIds: string[] = [];
+      if (unknownBroadcastIds.length) {
+        fillingBroadcastIds = await this.fills.awaitingDeliveries(manager, unknownBroadcastIds, new Date(at.getTime() + UNDISPATCHED_RECEIPT_WINDOW_MS));
+        // On PostgreSQL each statement sees what had committed when it began: a fill committing between
+        // the read above and that check left a broadcast neither found nor filling. Its deliveries, all
+        // written in one transaction, show to a read after the check.
+        const filled = await this.lockedDeliveries(manager, speakerId, unknownBroadcastIds.filter((id) => !fillingBroadcastIds.includes(id)));
+        for (const [broadcastId, delivery] of filled) current.set(broadcastId, delivery);
+        unknownBroadcastIds = unknownBroadcastIds.filter((id) => !current.has(id));
+      }
       const settling: Array<{ receipt: Receipt; from: DeliveryStatus; communeId: string }> = [];
       for (const [broadcastId, delivery] of current) {
         if (delivery.status === 'pending' || delivery.status === 'missed') settling.push({ receipt: firsts.get(broadcastId)!, from: delivery.status, communeId: delivery.communeId });
         else duplicates++;
       }
-      if (unknownBroadcastIds.length) {
-        const fillingBroadcastIds = await this.broadcasts.awaitingDeliveries(manager, unknownBroadcastIds);
-        return { accepted: 0, duplicates, unknownBroadcastIds, fillingBroadcastIds, lateBroadcastIds: [] };
-      }
+      if (unknownBroadcastIds.length) return { accepted: 0, duplicates, unknownBroadcastIds, fillingBroadcastIds, lateBroadcastIds: [] };
       const lateBroadcastIds = settling.filter((s) => s.from === 'missed').map((s) => s.receipt.broadcastId);
       if (settling.length) {
         await this.writeReceipts(manager, speakerId, settling.map((s) => s.receipt), at);

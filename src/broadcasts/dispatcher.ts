@@ -4,7 +4,8 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { DeviceNotifier } from '../push/device-notifier.js';
 import { BroadcastJobs } from './broadcast-jobs.js';
-import { BroadcastsRepository, type ClaimedBroadcast, type FillableBroadcast, type MovedBroadcast } from './broadcasts.repository.js';
+import { BroadcastsRepository, type ClaimedBroadcast, type MovedBroadcast } from './broadcasts.repository.js';
+import { DeliveryFillsRepository, type FillableBroadcast } from './delivery-fills.repository.js';
 import { DeliveriesRepository, type DeliveryTarget } from './deliveries.repository.js';
 import { airProblem, Playlists } from './playlist.js';
 import { chunked } from '../database/sql.js';
@@ -52,6 +53,7 @@ export class Dispatcher {
   constructor(
     private readonly transactions: WriteTransactions,
     private readonly broadcasts: BroadcastsRepository,
+    private readonly fills: DeliveryFillsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly playlists: Playlists,
     private readonly targets: SpeakerTargets,
@@ -109,7 +111,7 @@ export class Dispatcher {
   async fill(cutoff: Date): Promise<number> {
     let speakerless = 0;
     for (;;) {
-      const batch = await this.fillTransaction((manager) => this.broadcasts.lackingDeliveries(manager, cutoff, FILL_BATCH));
+      const batch = await this.fillTransaction((manager) => this.fills.lackingDeliveries(manager, cutoff, FILL_BATCH));
       speakerless += batch.speakerless;
       if (batch.waiting < FILL_BATCH) return speakerless;
     }
@@ -123,7 +125,7 @@ export class Dispatcher {
       for (;;) {
         const batch = batches.shift();
         if (!batch) return;
-        speakerless += (await this.fillTransaction((manager) => this.broadcasts.lackingDeliveriesAmong(manager, batch))).speakerless;
+        speakerless += (await this.fillTransaction((manager) => this.fills.lackingDeliveriesAmong(manager, batch))).speakerless;
       }
     };
     await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, batches.length) }, runBatches));

@@ -115,6 +115,10 @@ export class SimulatedPlayer implements Player {
 
 type Behaviour = 'online' | 'late' | 'gone';
 
+/** Sends of what is left in the outboxes once the run is over, this far apart. */
+const FINAL_FLUSH_ROUNDS = 3;
+const FINAL_FLUSH_PAUSE_MS = 3000;
+
 /**
  * A fleet of simulated loudspeaker receivers in one process: each is the receiver agent's own
  * device-protocol core (push connection with polling fallback, download and sha256 check, planner,
@@ -156,11 +160,13 @@ export class ReceiverFleet {
     for (const stop of stops) stop.abort();
     await Promise.all(runs);
 
-    // The late ones are back: everything that can be sent is.
-    for (const [i, receiver] of receivers.entries()) {
-      if (behaviours[i] === 'gone') continue;
-      network[i].up = true;
-      await receiver.flushReceipts().catch(() => undefined);
+    // The late ones are back: everything that can be sent is, retried a few times as a box would keep
+    // retrying (a server still busy may time out or answer 409 while deliveries are being written).
+    const holding = () => receivers.filter((receiver, i) => behaviours[i] !== 'gone' && receiver.outbox.size > 0);
+    for (let round = 0; round < FINAL_FLUSH_ROUNDS && holding().length; round++) {
+      if (round) await sleep(FINAL_FLUSH_PAUSE_MS);
+      for (const [i, receiver] of receivers.entries()) if (behaviours[i] !== 'gone') network[i].up = true;
+      for (const receiver of holding()) await receiver.flushReceipts().catch(() => undefined);
     }
     this.stats.unsent = receivers.reduce((sum, r) => sum + r.outbox.size, 0);
     return this.stats;

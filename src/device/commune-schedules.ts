@@ -22,10 +22,13 @@ export class CommuneSchedules {
 
   constructor(private readonly device: DeviceRepository, private readonly areas: AreasRepository, private readonly config: AppConfig) {}
 
-  /** Scheduled broadcasts of the commune (and above) that have not ended and start within the lookahead from `now`. */
-  async of(communeId: string, now: Date): Promise<QueueBroadcast[]> {
+  /**
+   * Scheduled broadcasts of the commune (and above) that have not ended and start within the lookahead
+   * from `now`; `fresh` reads past the shared second (a receiver told of a broadcast by push a moment ago).
+   */
+  async of(communeId: string, now: Date, fresh = false): Promise<QueueBroadcast[]> {
     const until = now.getTime() + this.config.LOA_DEVICE_LOOKAHEAD_HOURS * 3_600_000;
-    let broadcasts = this.cache.get(communeId);
+    let broadcasts = fresh ? undefined : this.cache.get(communeId);
     if (!broadcasts) {
       const communePath = await this.areas.pathOf(communeId);
       // Read a TTL further ahead, so whoever uses this entry within the TTL misses nothing of its own lookahead.

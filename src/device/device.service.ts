@@ -36,8 +36,11 @@ export class DeviceService {
    * pending or will play within the lookahead: 404 otherwise, as for a segment that does not exist.
    */
   async sendAudio(caller: AuthDevice, segmentId: string, request: IncomingMessage, reply: FastifyReply): Promise<void> {
-    const broadcasts = await this.broadcastsFor(caller, this.clock.now());
-    notFoundUnless(broadcasts.some((b) => b.segmentIds.includes(segmentId)), 'segment');
+    const listed = (broadcasts: QueueBroadcast[]) => broadcasts.some((b) => b.segmentIds.includes(segmentId));
+    // A receiver fetches a pushed broadcast's audio at once, maybe within the second its commune's
+    // schedules are shared from before it was written: read them again before answering 404.
+    const now = this.clock.now();
+    notFoundUnless(listed(await this.broadcastsFor(caller, now)) || listed(await this.broadcastsFor(caller, now, true)), 'segment');
     await this.storage.sendRendition(request, reply, segmentId);
   }
 
@@ -46,8 +49,8 @@ export class DeviceService {
    * lookahead: those naming it, or naming nobody and covering its commune (emergencies cover
    * subtrees). Ordered by start.
    */
-  private async broadcastsFor(caller: AuthDevice, now: Date): Promise<QueueBroadcast[]> {
-    const [pending, scheduled] = await Promise.all([this.device.pendingBroadcasts(caller.speakerId), this.communeSchedules.of(caller.communeId, now)]);
+  private async broadcastsFor(caller: AuthDevice, now: Date, fresh = false): Promise<QueueBroadcast[]> {
+    const [pending, scheduled] = await Promise.all([this.device.pendingBroadcasts(caller.speakerId), this.communeSchedules.of(caller.communeId, now, fresh)]);
     const pendingIds = new Set(pending.map((b) => b.id));
     // A pending delivery is addressed by definition; a scheduled broadcast naming speakers may not name this one.
     // One that went on air within the schedules' cache second is listed once, as pending.

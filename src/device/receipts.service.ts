@@ -34,8 +34,8 @@ export class ReceiptsService {
 
     const outcome = await this.deliveries.settleReceipts(caller.speakerId, receipts, this.clock.now());
     if (outcome.fillingBroadcastIds.length) {
-      // Told of before its deliveries were written (CutIns): not refused, which would make the receiver drop it.
-      throw new ConflictException(`the deliveries of broadcast ${outcome.fillingBroadcastIds.join(', ')} are being written; nothing in this batch was recorded: send it again in a few seconds`);
+      // Told of before its deliveries were written (CutIns), or due but not yet dispatched: not refused, which would make the receiver drop it.
+      throw new ConflictException(`the deliveries of broadcast ${outcome.fillingBroadcastIds.join(', ')} are not written yet (being written, or it is about to go on air); nothing in this batch was recorded: send it again in a few seconds`);
     }
     if (outcome.unknownBroadcastIds.length) {
       throw new NotFoundException({
