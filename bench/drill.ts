@@ -22,19 +22,21 @@ const TARGET_ON_AIR_MS = 2000;
 function table(mornings: Morning[]): string {
   const rows: Array<[string, (m: Morning) => string]> = [
     ['receivers', (m) => m.receivers.toLocaleString('en')],
-    ['broadcasts (one per commune, same minute)', (m) => m.broadcasts.toLocaleString('en')],
+    ['broadcasts (one per commune, same minute)', (m) => (m.broadcasts + m.withoutReceivers).toLocaleString('en')],
     ['schedules materialised: the tick / after written', (m) => `${(m.tickMs / 1000).toFixed(1)} s / ${(m.materialisedMs / 1000).toFixed(1)} s`],
     ['on air after the minute: p50 / p99 / max', (m) => `${m.onAir.p50Ms} / ${m.onAir.p99Ms} / ${m.onAir.maxMs} ms`],
-    [`broadcasts on air within ${TARGET_ON_AIR_MS / 1000} s`, (m) => `${m.onAir.within2s.toLocaleString('en')} of ${m.broadcasts.toLocaleString('en')}`],
+    [`broadcasts on air within ${TARGET_ON_AIR_MS / 1000} s`, (m) => `${m.onAir.within2s.toLocaleString('en')} of ${m.broadcasts.toLocaleString('en')}${m.withoutReceivers ? ` (+${m.withoutReceivers.toLocaleString('en')} with no receiver)` : ''}`],
     ['deliveries created', (m) => m.deliveries.toLocaleString('en')],
     ['receipts accepted per second: peak / mean', (m) => `${m.receiptsPerSecond.peak.toLocaleString('en')} / ${Math.round(m.receiptsPerSecond.mean).toLocaleString('en')}`],
     ['receivers that learned of it before startsAt (first by push)', (m) => `${m.learnedBeforeStartsAt.toLocaleString('en')} (${m.fleet.learnedByPush.toLocaleString('en')}); late: ${m.fleet.learnedLate.toLocaleString('en')}`],
+    ['receivers that played it / started late (latest start)', (m) => `${m.fleet.plays.toLocaleString('en')} / ${m.fleet.startedLate.toLocaleString('en')} (${(m.fleet.startedLateMaxMs / 1000).toFixed(1)} s after startsAt)`],
     ['queue reads / errors, push connections', (m) => `${m.fleet.polls.toLocaleString('en')} / ${m.fleet.pollErrors.toLocaleString('en')}, ${m.fleet.pushConnections.toLocaleString('en')}`],
     ['receipt posts kept for retry', (m) => m.fleet.postErrors.toLocaleString('en')],
+    ['audio downloads: p99 / max; fleet timers late by at most', (m) => `${m.fleet.downloadMsP99.toLocaleString('en')} / ${m.fleet.downloadMsMax.toLocaleString('en')} ms; ${m.fleet.loopDelayMaxMs.toLocaleString('en')} ms`],
     ['check: report rows unequal to raw deliveries', (m) => String(m.checks.reportMismatches)],
     ['check: broadcasts aired twice / deliveries doubled', (m) => `${m.checks.airedTwice} / ${m.checks.duplicateDeliveries}`],
     ['check: communes without one delivery per receiver', (m) => String(m.checks.deliveryMismatches)],
-    ['check: receipts lost', (m) => String(m.checks.receiptsLost)],
+    ['check: receipts lost (still in outboxes / refused)', (m) => `${m.checks.receiptsLost} (${m.fleet.unsent} / ${m.fleet.refused})`],
     ['load average (1 min) before / after', (m) => `${m.loadBefore.toFixed(1)} / ${m.loadAfter.toFixed(1)}`],
   ];
   const header = ['', ...mornings.map((m) => m.setup)];

@@ -34,6 +34,7 @@ import { AreasRepository } from '../src/areas/areas.repository.js';
 import type { AuthUser } from '../src/auth/auth-user.js';
 import { BroadcastEntity } from '../src/broadcasts/broadcast.entity.js';
 import { BroadcastsRepository } from '../src/broadcasts/broadcasts.repository.js';
+import { DeliveryFillsRepository } from '../src/broadcasts/delivery-fills.repository.js';
 import { DeliveriesRepository, type DeliveryTarget } from '../src/broadcasts/deliveries.repository.js';
 import type { DeliveryTransition } from '../src/broadcasts/delivery-transition.js';
 import { DeliveryEntity, type DeliveryStatus } from '../src/broadcasts/delivery.entity.js';
@@ -360,8 +361,8 @@ async function ingestion(db: DataSource, world: World, rollups: RollupsRepositor
   const transactions = new WriteTransactions(db);
   const broadcastsRepository = new BroadcastsRepository(db.getRepository(BroadcastEntity));
   const writers = {
-    on: new DeliveriesRepository(rollups, broadcastsRepository, transactions),
-    off: new DeliveriesRepository(new NoRollups(new BroadcastFactsLoader()), broadcastsRepository, transactions),
+    on: new DeliveriesRepository(rollups, broadcastsRepository, new DeliveryFillsRepository(), transactions),
+    off: new DeliveriesRepository(new NoRollups(new BroadcastFactsLoader()), broadcastsRepository, new DeliveryFillsRepository(), transactions),
   };
   const folder = new RollupFolder(rollups, transactions, db);
   let slot = DateTime.fromISO('2026-01-05T06:00:00', { zone: VN }).toMillis();

@@ -6,25 +6,40 @@
  * its startsAt (and how many first heard of it by push), and when each receipt batch was accepted (per second).
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { START_TOLERANCE_MS } from '../../receiver/src/protocol/planner.js';
 import { ReceiverFleet } from '../../src/cli/receiver-fleet.js';
 
 const [tokensFile, base, durationSec, pollSec, startSpreadSec] = process.argv.slice(2);
 const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
 let learnedBefore = 0;
 let learnedLate = 0;
+/** Plays that began after their startsAt (plus the planner's tolerance), and the latest start. */
+let startedLate = 0;
+let startedLateMaxMs = 0;
 /** Broadcasts a receiver first heard of by a pushed event (not by a queue read). */
 let learnedByPush = 0;
 const acceptedPerSecond: Record<number, number> = {};
 /** Warnings and errors by kind (the event and its message without URLs and ids), to say what went wrong. */
 const problems: Record<string, number> = {};
-const kind = (event: Record<string, unknown>) =>
-  `${String(event.event)}: ${String(event.error ?? '')}`.replace(/https?:\/\/\S+/g, 'URL').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID').slice(0, 160);
+const kind = (event: Record<string, unknown>) => {
+  const why = event.event === 'not-played' ? ` (${event.audioReady ? 'audio ready' : 'audio not downloaded'}, ${lateBucket(Number(event.lateMs))} after startsAt, learned ${Number(event.learnedLateMs) > 0 ? 'after' : 'before'} it)` : '';
+  return `${String(event.event)}: ${String(event.error ?? '')}${why}`.replace(/https?:\/\/\S+/g, 'URL').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID').slice(0, 160);
+};
+const lateBucket = (ms: number) => (ms < 5000 ? 'under 5 s' : ms < 30_000 ? '5-30 s' : ms < 120_000 ? '30-120 s' : 'over 2 min');
+/** How long downloads took, and how late this process's timers fired: a fleet too busy to keep time plays late. */
+const downloadMs: number[] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 const fleet = new ReceiverFleet({
   base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), startSpreadSec: Number(startSpreadSec), batch: 100,
   log: (event) => {
     if (event.level === 'warn' || event.level === 'error') problems[kind(event)] = (problems[kind(event)] ?? 0) + 1;
     if (event.event === 'pushed-broadcast' && event.added) learnedByPush++;
+    else if (event.event === 'downloaded') downloadMs.push(Number(event.ms));
     else if (event.event === 'play-start') {
+      if (Number(event.lateMs) > START_TOLERANCE_MS) startedLate++;
+      startedLateMaxMs = Math.max(startedLateMaxMs, Number(event.lateMs));
       if (Number(event.learnedLateMs) > 0) learnedLate++;
       else learnedBefore++;
     } else if (event.event === 'receipts-sent') {
@@ -34,7 +49,11 @@ const fleet = new ReceiverFleet({
   },
 });
 const report = () => {
-  process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, learnedByPush, acceptedPerSecond, problems })}\n`);
+  downloadMs.sort((a, b) => a - b);
+  const downloadMsMax = downloadMs.at(-1) ?? 0;
+  const downloadMsP99 = downloadMs[Math.max(0, Math.ceil(downloadMs.length * 0.99) - 1)] ?? 0;
+  const loopDelayMaxMs = Math.round(loopDelay.max / 1e6);
+  process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, learnedByPush, acceptedPerSecond, problems, downloadMsP99, downloadMsMax, loopDelayMaxMs, startedLate, startedLateMaxMs })}\n`);
   process.exit(0);
 };
 // A receiver stuck on a request (a server that stopped answering) must not hold the drill: report what was counted.

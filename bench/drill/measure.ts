@@ -10,12 +10,18 @@ export interface FleetResult {
   polls: number; pollErrors: number; pushConnections: number; downloads: number; plays: number; failures: number;
   receiptsSent: number; accepted: number; duplicates: number; refused: number; postErrors: number; unsent: number;
   learnedBefore: number; learnedLate: number; learnedByPush: number; acceptedPerSecond: Record<string, number>; problems: Record<string, number>;
+  /** The slowest downloads (p99, max over the fleet processes) and the longest a fleet process's timers fired late. */
+  downloadMsP99: number; downloadMsMax: number; loopDelayMaxMs: number;
+  /** Plays started after startsAt (beyond the planner's tolerance), and the latest start. */
+  startedLate: number; startedLateMaxMs: number;
 }
 
 export interface Measures {
   broadcasts: number;
   /** ms from startsAt to on air (the committed claim), over every broadcast. */
   onAir: { p50Ms: number; p99Ms: number; maxMs: number; within2s: number; never: number };
+  /** Broadcasts of communes with no receiver (a smaller --receivers than communes): nothing to put on air. */
+  withoutReceivers: number;
   deliveries: number;
   receiptsPerSecond: { peak: number; mean: number };
   learnedBeforeStartsAt: number;
@@ -42,7 +48,8 @@ export async function measure(db: DataSource, url: string, token: string, minute
   const one = async (sql: string) => Number(Object.values((await db.query(sql))[0] as object)[0]);
   await waitFor('every broadcast to be finalised', async () => (await one(`SELECT count(*) FROM ${broadcasts} WHERE status IN ('scheduled', 'on_air')`)) === 0, 300_000);
 
-  const rows = (await db.query(`SELECT "startsAt", "onAirAt" FROM ${broadcasts}`)) as Array<{ startsAt: string; onAirAt: string | null }>;
+  const all = (await db.query(`SELECT "startsAt", "onAirAt", "areaId" FROM ${broadcasts}`)) as Array<{ startsAt: string; onAirAt: string | null; areaId: string }>;
+  const rows = all.filter((r) => seeded.perCommune.has(r.areaId));
   const latencies = rows.filter((r) => r.onAirAt !== null).map((r) => Number(r.onAirAt) - Number(r.startsAt)).sort((a, b) => a - b);
   const seconds = Object.entries(fleet.acceptedPerSecond).map(([s, n]) => [Number(s), n] as const).sort((a, b) => a[0] - b[0]);
   const totalAccepted = seconds.reduce((sum, [, n]) => sum + n, 0);
@@ -65,6 +72,7 @@ export async function measure(db: DataSource, url: string, token: string, minute
 
   return {
     broadcasts: rows.length,
+    withoutReceivers: all.length - rows.length,
     onAir: { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? NaN, within2s: latencies.filter((ms) => ms <= 2000).length, never: rows.length - latencies.length },
     deliveries: await one(`SELECT count(*) FROM ${deliveries}`),
     receiptsPerSecond: { peak: Math.max(0, ...seconds.map(([, n]) => n)), mean: seconds.length ? totalAccepted / (seconds.at(-1)![0] - seconds[0][0] + 1) : 0 },

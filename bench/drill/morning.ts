@@ -102,6 +102,7 @@ function sumFleets(results: FleetResult[]): FleetResult {
   for (const r of results) {
     for (const [key, value] of Object.entries(r)) {
       if (key === 'acceptedPerSecond' || key === 'problems') for (const [s, n] of Object.entries(value as Record<string, number>)) total[key][s] = (total[key][s] ?? 0) + n;
+      else if (key === 'downloadMsP99' || key === 'downloadMsMax' || key === 'loopDelayMaxMs' || key === 'startedLateMaxMs') total[key] = Math.max(total[key] ?? 0, value as number);
       else (total as unknown as Record<string, number>)[key] = ((total as unknown as Record<string, number>)[key] ?? 0) + (value as number);
     }
   }
