@@ -127,9 +127,18 @@ describe('console screens', () => {
     const startsAt = DateTime.fromISO(emergency.startsAt).setZone(VN).toFormat('HH:mm');
     await expect(entry.locator('.entry-time').textContent()).resolves.toBe(`${startsAt} · 7 giây`);
     await expect(entry.getAttribute('data-status')).resolves.toBe('awaiting_receipts');
-    // This week: the coming days have the daily bulletin, no day before today has a planned one.
-    const today = DateTime.now().setZone(VN).toISODate()!;
-    await page.locator('.entry', { hasText: 'Bản tin sáng' }).first().waitFor();
+    // Next week has the daily bulletin every day. Looked at first: on a Sunday after 00:05 this week has no
+    // coming occurrence left, and the planned slots come in only once the schedules have loaded.
+    await page.getByRole('button', { name: /Tuần sau/ }).click();
+    await waitUntil(() => page.locator('.entry', { hasText: 'Bản tin sáng' }).count(), (count) => count === 7, 15_000, "next week's seven bulletins");
+    // This week: each day after today has the daily bulletin, no day before today has a planned one.
+    await page.getByRole('button', { name: /Tuần này/ }).click();
+    await entry.waitFor();
+    const now = DateTime.now().setZone(VN);
+    const today = now.toISODate()!;
+    const daysAfterToday = 7 - now.weekday;
+    const bulletinDays = await page.locator('.entry', { hasText: 'Bản tin sáng' }).evaluateAll((els) => els.map((el) => el.closest('.day')!.getAttribute('data-day')!));
+    expect(bulletinDays.filter((day) => day > today)).toHaveLength(daysAfterToday);
     const planned = await page.locator('.entry[data-status="planned"]').evaluateAll((els) => els.map((el) => el.closest('.day')!.getAttribute('data-day')!));
     expect(planned.filter((day) => day < today)).toEqual([]);
     await browser.screenshot('04-calendar-week');
