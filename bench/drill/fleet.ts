@@ -12,8 +12,10 @@ import { ReceiverFleet } from '../../src/cli/receiver-fleet.js';
 
 const [tokensFile, base, durationSec, pollSec, startSpreadSec] = process.argv.slice(2);
 const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
-let learnedBefore = 0;
-let learnedLate = 0;
+/** Each time a receiver learned of a broadcast (by push or a queue read): which, and when (ms since the epoch). */
+const learnings: { broadcastId: string; at: number }[] = [];
+/** Each broadcast's startsAt, from the events that name it. */
+const startsAt = new Map<string, number>();
 /** Plays that began after their startsAt (plus the planner's tolerance), and the latest start. */
 let startedLate = 0;
 let startedLateMaxMs = 0;
@@ -35,13 +37,15 @@ const fleet = new ReceiverFleet({
   base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), startSpreadSec: Number(startSpreadSec), batch: 100,
   log: (event) => {
     if (event.level === 'warn' || event.level === 'error') problems[kind(event)] = (problems[kind(event)] ?? 0) + 1;
-    if (event.event === 'pushed-broadcast' && event.added) learnedByPush++;
+    if (typeof event.startsAt === 'string') startsAt.set(String(event.broadcastId), Date.parse(event.startsAt));
+    if (event.event === 'pushed-broadcast' && event.added) {
+      learnedByPush++;
+      learnings.push({ broadcastId: String(event.broadcastId), at: Date.now() });
+    } else if (event.event === 'queue-read') for (const broadcastId of event.added as string[]) learnings.push({ broadcastId, at: Date.now() });
     else if (event.event === 'downloaded') downloadMs.push(Number(event.ms));
     else if (event.event === 'play-start') {
       if (Number(event.lateMs) > START_TOLERANCE_MS) startedLate++;
       startedLateMaxMs = Math.max(startedLateMaxMs, Number(event.lateMs));
-      if (Number(event.learnedLateMs) > 0) learnedLate++;
-      else learnedBefore++;
     } else if (event.event === 'receipts-sent') {
       const second = Math.floor(Date.now() / 1000);
       acceptedPerSecond[second] = (acceptedPerSecond[second] ?? 0) + Number(event.accepted);
@@ -53,6 +57,9 @@ const report = () => {
   const downloadMsMax = downloadMs.at(-1) ?? 0;
   const downloadMsP99 = downloadMs[Math.max(0, Math.ceil(downloadMs.length * 0.99) - 1)] ?? 0;
   const loopDelayMaxMs = Math.round(loopDelay.max / 1e6);
+  // Every receiver, played or not; one whose broadcast's startsAt no event named counts as late.
+  const learnedBefore = learnings.filter(({ broadcastId, at }) => at < (startsAt.get(broadcastId) ?? -Infinity)).length;
+  const learnedLate = learnings.length - learnedBefore;
   process.stdout.write(`${JSON.stringify({ ...fleet.stats, learnedBefore, learnedLate, learnedByPush, acceptedPerSecond, problems, downloadMsP99, downloadMsMax, loopDelayMaxMs, startedLate, startedLateMaxMs })}\n`);
   process.exit(0);
 };
