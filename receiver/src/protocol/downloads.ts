@@ -26,19 +26,6 @@ export interface AudioCache {
   bytes(): number;
 }
 
-/**
- * How long a receiver may wait, at random, before fetching audio it learned of `leadMs` before the
- * broadcast starts: a broadcast pushed to a whole province at once would otherwise have every box
- * download it in the same second. Spread over half the lead beyond 20 s, at most a minute: an
- * emergency, or anything due within 20 s, is fetched at once, and everything else still has most of
- * its lead left to retry in.
- */
-export function downloadSpreadMs(leadMs: number): number {
-  return Math.min(MAX_DOWNLOAD_SPREAD_MS, Math.max(0, (leadMs - UNSPREAD_LEAD_MS) / 2));
-}
-const UNSPREAD_LEAD_MS = 20_000;
-const MAX_DOWNLOAD_SPREAD_MS = 60_000;
-
 interface Failure {
   count: number;
   mismatches: number;
@@ -57,8 +44,6 @@ export class Downloads {
   private keep = new Set<string>();
   private readonly failures = new Map<string, Failure & { backoff: Backoff }>();
   private readonly deferred = new Set<string>();
-  /** When each wanted segment may first be fetched (performance.now()): see downloadSpreadMs. */
-  private readonly notBefore = new Map<string, number>();
   private readonly waker = new Waker();
 
   constructor(
@@ -66,30 +51,23 @@ export class Downloads {
     private readonly log: ReceiverLog,
     /** A segment became available: playback may start. */
     private readonly onReady: () => void,
-    private readonly random: () => number = Math.random,
   ) {}
 
-  /** The broadcasts still to play, most urgent first; `now` by the server's clock. */
-  want(items: QueueItem[], now: number): void {
+  /** The broadcasts still to play, most urgent first. */
+  want(items: QueueItem[]): void {
     const seen = new Set<string>();
     this.wanted = [];
-    const at = performance.now();
     for (const item of items) {
       for (const segment of item.segments) {
         if (seen.has(segment.id)) continue;
         seen.add(segment.id);
         this.wanted.push(segment);
-        // Items come most urgent first, so a segment's lead is that of the first broadcast needing it.
-        const spread = downloadSpreadMs(Date.parse(item.startsAt) - now);
-        const earliest = this.notBefore.get(segment.id);
-        if (earliest === undefined || earliest > at + spread) this.notBefore.set(segment.id, at + this.random() * spread);
       }
     }
     this.items = items;
     this.keep = seen;
     this.deferred.clear();
     for (const id of this.failures.keys()) if (!seen.has(id)) this.failures.delete(id);
-    for (const id of this.notBefore.keys()) if (!seen.has(id)) this.notBefore.delete(id);
     this.waker.wake();
   }
 
@@ -114,14 +92,13 @@ export class Downloads {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const now = performance.now();
-      const dueAt = (s: QueueSegment) => Math.max(this.failures.get(s.id)?.retryAt ?? 0, this.notBefore.get(s.id) ?? 0);
-      const missing = this.wanted.filter((s) => !this.cache.has(s) && !this.deferred.has(s.id));
-      const next = missing.find((s) => dueAt(s) <= now);
+      const next = this.wanted.find((s) => !this.cache.has(s) && !this.deferred.has(s.id) && (this.failures.get(s.id)?.retryAt ?? 0) <= now);
       if (next) {
         await this.download(next, signal);
         continue;
       }
-      await this.waker.sleep(missing.length ? Math.min(...missing.map(dueAt)) - now : 3_600_000, signal);
+      const retries = this.wanted.map((s) => this.failures.get(s.id)?.retryAt).filter((at): at is number => at !== undefined && at > now);
+      await this.waker.sleep(retries.length ? Math.min(...retries) - now : 3_600_000, signal);
     }
   }
 

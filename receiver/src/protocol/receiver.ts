@@ -155,7 +155,7 @@ export class Receiver {
       .filter((k) => !this.outbox.isHandled(k.item.broadcastId) || this.playback.playing()?.broadcastId === k.item.broadcastId)
       .map((k) => k.item);
     const now = this.options.clock.now();
-    this.downloads.want(items.sort((a, b) => urgency(a, now) - urgency(b, now) || Date.parse(a.startsAt) - Date.parse(b.startsAt)), now);
+    this.downloads.want(items.sort((a, b) => urgency(a, now) - urgency(b, now) || Date.parse(a.startsAt) - Date.parse(b.startsAt)));
   }
 
   private async pollLoop(signal: AbortSignal): Promise<void> {
