@@ -2,16 +2,21 @@ import fc from 'fast-check';
 import { CronExpressionParser } from 'cron-parser';
 import { cronStarts } from './cron-calendar.js';
 
-/** The starts as cron-parser walks them from scratch: what the shared calendar must always answer. */
-function walked(cron: string, timezone: string, start: number, end: number, limit: number): number[] {
-  const expression = CronExpressionParser.parse(cron, { tz: timezone, currentDate: new Date(start - 1) });
-  const starts: number[] = [];
-  for (let next = expression.next().getTime(); next < end && starts.length < limit; next = expression.next().getTime()) starts.push(next);
-  return starts;
-}
-
 const HOUR = 3_600_000;
 const base = Date.parse('2025-03-28T00:00:00Z');
+
+/**
+ * The starts as cron-parser walks them from a day before any window asked: what the shared calendar
+ * must always answer. Not a walk from each window's own start: across a spring-forward gap cron-parser
+ * yields the shifted start (02:30 in Paris on 2025-03-30 airs at 03:30 CEST) only when it walks
+ * through the change, so a walk begun inside the gap would disagree with one begun the day before.
+ */
+function walked(cron: string, timezone: string, start: number, end: number, limit: number): number[] {
+  const expression = CronExpressionParser.parse(cron, { tz: timezone, currentDate: new Date(base - 24 * HOUR) });
+  const starts: number[] = [];
+  for (let next = expression.next().getTime(); next < end && starts.length < limit; next = expression.next().getTime()) if (next >= start) starts.push(next);
+  return starts;
+}
 
 describe('shared cron calendars', () => {
   it('answer every window, limit, zone and expression as a fresh walk does, whichever window was asked first', () => {
@@ -35,6 +40,12 @@ describe('shared cron calendars', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('keeps a start shifted by a spring-forward gap, whichever window asks for it first', () => {
+    // The window fast-check found: it begins inside the gap (02:00–03:00 local is 01:00–02:00 UTC).
+    const start = Date.parse('2025-03-30T01:00:00.001Z');
+    expect(cronStarts('30 2 * * *', 'Europe/Paris', start, start + 30 * 60_000, 1)).toEqual([Date.parse('2025-03-30T01:30:00Z')]);
   });
 
   it('answers windows longer than it shares too', () => {
