@@ -23,6 +23,7 @@ import { createParser } from 'eventsource-parser';
 import { deleteRedisPrefix } from '../test/helpers/redis-prefix.js';
 import { probeCli } from '../test/helpers/audio.js';
 import { runWhenMain } from './direct.js';
+import { percentile } from './percentile.js';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 const GOAL_P99_MS = 3000;
@@ -34,7 +35,6 @@ const ALERT_TEXT = [
   'Liên hệ đường dây nóng 0214.3840.123 khi cần hỗ trợ khẩn cấp.',
 ].join(' ');
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const ms = (n: number) => `${Math.round(n)} ms`;
 const capTime = (d: Date) => `${new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`;
 

@@ -34,6 +34,7 @@ import { QueueName } from '../src/queue/queue.constants.js';
 import { resolveRedisUrl } from '../src/queue/redis.js';
 import { SegmentEntity } from '../src/segments/segment.entity.js';
 import { NO_STATUS, SpeakerEntity } from '../src/speakers/speaker.entity.js';
+import { percentile } from './percentile.js';
 
 const BROADCASTS = 10_000;
 const SPEAKERS_EACH = 10;
@@ -43,7 +44,6 @@ const RAW_CONCURRENCY = 100;
 const POLL_MS = 20;
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 

@@ -28,7 +28,7 @@ function table(mornings: Morning[]): string {
     [`broadcasts on air within ${TARGET_ON_AIR_MS / 1000} s`, (m) => `${m.onAir.within2s.toLocaleString('en')} of ${m.broadcasts.toLocaleString('en')}${m.withoutReceivers ? ` (+${m.withoutReceivers.toLocaleString('en')} with no receiver)` : ''}`],
     ['deliveries created', (m) => m.deliveries.toLocaleString('en')],
     ['receipts accepted per second: peak / mean', (m) => `${m.receiptsPerSecond.peak.toLocaleString('en')} / ${Math.round(m.receiptsPerSecond.mean).toLocaleString('en')}`],
-    ['receivers that learned of it before startsAt (first by push) / after', (m) => `${m.learnedBeforeStartsAt.toLocaleString('en')} (${m.fleet.learnedByPush.toLocaleString('en')}) / ${m.fleet.learnedLate.toLocaleString('en')}`],
+    ['receivers that learned of it before startsAt (first by push) / after', (m) => `${m.fleet.learnedBefore.toLocaleString('en')} (${m.fleet.learnedByPush.toLocaleString('en')}) / ${m.fleet.learnedLate.toLocaleString('en')}`],
     ['receivers that played it / started late (latest start)', (m) => `${m.fleet.plays.toLocaleString('en')} / ${m.fleet.startedLate.toLocaleString('en')} (${(m.fleet.startedLateMaxMs / 1000).toFixed(1)} s after startsAt)`],
     ['queue reads / errors, push connections', (m) => `${m.fleet.polls.toLocaleString('en')} / ${m.fleet.pollErrors.toLocaleString('en')}, ${m.fleet.pushConnections.toLocaleString('en')}`],
     ['receipt posts kept for retry', (m) => m.fleet.postErrors.toLocaleString('en')],

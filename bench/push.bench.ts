@@ -29,6 +29,7 @@ import { fmt } from './device/load.js';
 import { runWhenMain } from './direct.js';
 import { cpuSecondsOf, machineBusySeconds, PushServer } from './push/server.js';
 import type { ClientsReport, ClientsStart } from './push/stream-clients.js';
+import { percentile } from './percentile.js';
 
 const WANTED = Number(process.env.BENCH_PUSH_RECEIVERS ?? 20_000);
 /** Descriptors the api keeps for itself: SQLite, Redis connections, the listener, stdio, epoll, timers. */
@@ -131,9 +132,9 @@ export async function run(): Promise<void> {
     console.log('\npush channel, one api process, 2 cores shared with the load generator');
     console.log(`  streams                         ${fmt(streams)}`);
     console.log(`  server memory per idle stream   RSS ${fmt(rssPer / 1024, 1)} KB, V8 heap ${fmt(heapPer / 1024, 1)} KB   (target ≤ ${TARGETS.bytesPerStream / 1024} KB; RSS ${mb(baseline.rss)} → ${mb(loaded.rss)} MB)`);
-    console.log(`  emergency → event               p50 ${fmt(pct(latencies, 0.5))} ms, p99 ${fmt(pct(latencies, 0.99))} ms, max ${fmt(latencies.at(-1)!)} ms over ${fmt(latencies.length)} receivers   (target p99 ≤ ${TARGETS.p99Ms} ms; the POST answered in ${answeredMs} ms)`);
-    console.log(`  polling every 10 s → learns it  p50 ${fmt(pct(learned10, 0.5))} ms, p99 ${fmt(pct(learned10, 0.99))} ms, max ${fmt(learned10.at(-1)!)} ms (${learned10.length} receivers)`);
-    console.log(`  polling every 60 s → learns it  p50 ${fmt(pct(learned60, 0.5))} ms, p99 ${fmt(pct(learned60, 0.99))} ms, max ${fmt(learned60.at(-1)!)} ms (${learned60.length} receivers)`);
+    console.log(`  emergency → event               p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(latencies.at(-1)!)} ms over ${fmt(latencies.length)} receivers   (target p99 ≤ ${TARGETS.p99Ms} ms; the POST answered in ${answeredMs} ms)`);
+    console.log(`  polling every 10 s → learns it  p50 ${fmt(percentile(learned10, 50))} ms, p99 ${fmt(percentile(learned10, 99))} ms, max ${fmt(learned10.at(-1)!)} ms (${learned10.length} receivers)`);
+    console.log(`  polling every 60 s → learns it  p50 ${fmt(percentile(learned60, 50))} ms, p99 ${fmt(percentile(learned60, 99))} ms, max ${fmt(learned60.at(-1)!)} ms (${learned60.length} receivers)`);
     console.log(`  kill -9, restart                api listening again after ${(upAfterMs / 1000).toFixed(1)} s; 99% of streams back after ${((back[need - 1] - killedAt) / 1000).toFixed(1)} s (target ≥ ${TARGETS.spreadSec} s spread)`);
     console.log(`  api boot                        first log line ${(restart.firstLineMs / 1000).toFixed(1)} s after the start (modules loaded), listening after ${(restart.listeningMs / 1000).toFixed(1)} s`);
     console.log(`  CPU while the api booted        api ${boot.api.toFixed(1)} s, load generator ${boot.clients.toFixed(1)} s, whole machine ${boot.machine.toFixed(1)} s of ${((cpus().length * upAfterMs) / 1000).toFixed(1)} available (${cpus().length} CPUs)`);
@@ -236,7 +237,6 @@ function freePort(): Promise<number> {
 /** When each share of the streams was back, in seconds after the kill (`back`: the times of their hellos, sorted). */
 const pctBack = (back: number[], streams: number, killedAt: number, shares: number[]) =>
   shares.map((p) => `${p * 100}% after ${((back[Math.min(back.length, Math.ceil(p * streams)) - 1] - killedAt) / 1000).toFixed(1)} s`).join(', ');
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
 
 runWhenMain(import.meta.url, run);

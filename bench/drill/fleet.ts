@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { START_TOLERANCE_MS } from '../../receiver/src/protocol/planner.js';
 import { ReceiverFleet } from '../../src/cli/receiver-fleet.js';
+import { percentile } from '../percentile.js';
 
 const [tokensFile, base, durationSec, pollSec, startSpreadSec] = process.argv.slice(2);
 const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
@@ -36,7 +37,10 @@ loopDelay.enable();
 const fleet = new ReceiverFleet({
   base, tokens, pollSec: Number(pollSec), speed: 1, failRate: 0, offlineRate: 0, durationSec: Number(durationSec), startSpreadSec: Number(startSpreadSec), batch: 100,
   log: (event) => {
-    if (event.level === 'warn' || event.level === 'error') problems[kind(event)] = (problems[kind(event)] ?? 0) + 1;
+    if (event.level === 'warn' || event.level === 'error') {
+      const problem = kind(event);
+      problems[problem] = (problems[problem] ?? 0) + 1;
+    }
     if (typeof event.startsAt === 'string') startsAt.set(String(event.broadcastId), Date.parse(event.startsAt));
     if (event.event === 'pushed-broadcast' && event.added) {
       learnedByPush++;
@@ -55,7 +59,7 @@ const fleet = new ReceiverFleet({
 const report = () => {
   downloadMs.sort((a, b) => a - b);
   const downloadMsMax = downloadMs.at(-1) ?? 0;
-  const downloadMsP99 = downloadMs[Math.max(0, Math.ceil(downloadMs.length * 0.99) - 1)] ?? 0;
+  const downloadMsP99 = downloadMs.length ? percentile(downloadMs, 99) : 0;
   const loopDelayMaxMs = Math.round(loopDelay.max / 1e6);
   // Every receiver, played or not; one whose broadcast's startsAt no event named counts as late.
   const learnedBefore = learnings.filter(({ broadcastId, at }) => at < (startsAt.get(broadcastId) ?? -Infinity)).length;

@@ -4,6 +4,7 @@ import { DeliveryEntity } from '../../src/broadcasts/delivery.entity.js';
 import { tableOf } from '../../src/database/sql.js';
 import { waitFor } from './processes.js';
 import type { SeededReceivers } from './seed.js';
+import { percentile } from '../percentile.js';
 
 /** What the receiver fleet processes report at the end of a morning, summed. */
 export interface FleetResult {
@@ -24,7 +25,6 @@ export interface Measures {
   withoutReceivers: number;
   deliveries: number;
   receiptsPerSecond: { peak: number; mean: number };
-  learnedBeforeStartsAt: number;
   checks: {
     /** Communes whose report row differs from a GROUP BY over the raw deliveries. */
     reportMismatches: number;
@@ -38,7 +38,6 @@ export interface Measures {
   };
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 
 interface ReportItem { key: string; broadcasts: number; targeted: number; played: number; failed: number; missed: number }
 
@@ -76,7 +75,6 @@ export async function measure(db: DataSource, url: string, token: string, minute
     onAir: { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? NaN, within2s: latencies.filter((ms) => ms <= 2000).length, never: rows.length - latencies.length },
     deliveries: await one(`SELECT count(*) FROM ${deliveries}`),
     receiptsPerSecond: { peak: Math.max(0, ...seconds.map(([, n]) => n)), mean: seconds.length ? totalAccepted / (seconds.at(-1)![0] - seconds[0][0] + 1) : 0 },
-    learnedBeforeStartsAt: fleet.learnedBefore,
     checks: {
       reportMismatches,
       airedTwice: await one(`SELECT count(*) FROM (SELECT "scheduleId" FROM ${broadcasts} WHERE "onAirAt" IS NOT NULL GROUP BY "scheduleId" HAVING count(*) > 1) twice`),

@@ -40,17 +40,17 @@ const INSERT_CHUNK = 10_000;
 const IN_CHUNK = 5000;
 
 /**
- * Every write to deliveries goes through here: each method runs inside a transaction, lists the
- * status transitions it made and hands them to the report rollups in that same transaction, so
- * reports and deliveries can never disagree.
- */
-/**
  * A receipt may come for a broadcast not yet put on air: the worker is behind (down, or a busy minute)
  * or the receiver's estimate of the server's clock runs ahead. Within this much of its start the broadcast
  * is still coming, so the receipt is answered "send again" rather than "not yours", which a receiver drops.
  */
 const UNDISPATCHED_RECEIPT_WINDOW_MS = 60_000;
 
+/**
+ * Every write to deliveries goes through here: each method runs inside a transaction, lists the
+ * status transitions it made and hands them to the report rollups in that same transaction, so
+ * reports and deliveries can never disagree.
+ */
 @Injectable()
 export class DeliveriesRepository {
   private lz4?: Promise<boolean>;

@@ -162,11 +162,14 @@ export class ReceiverFleet {
 
     // The late ones are back: everything that can be sent is, retried a few times as a box would keep
     // retrying (a server still busy may time out or answer 409 while deliveries are being written).
-    const holding = () => receivers.filter((receiver, i) => behaviours[i] !== 'gone' && receiver.outbox.size > 0);
-    for (let round = 0; round < FINAL_FLUSH_ROUNDS && holding().length; round++) {
+    network.forEach((link, i) => {
+      if (behaviours[i] !== 'gone') link.up = true;
+    });
+    for (let round = 0; round < FINAL_FLUSH_ROUNDS; round++) {
+      const holding = receivers.filter((receiver, i) => behaviours[i] !== 'gone' && receiver.outbox.size > 0);
+      if (!holding.length) break;
       if (round) await sleep(FINAL_FLUSH_PAUSE_MS);
-      for (const [i, receiver] of receivers.entries()) if (behaviours[i] !== 'gone') network[i].up = true;
-      for (const receiver of holding()) await receiver.flushReceipts().catch(() => undefined);
+      for (const receiver of holding) await receiver.flushReceipts().catch(() => undefined);
     }
     this.stats.unsent = receivers.reduce((sum, r) => sum + r.outbox.size, 0);
     return this.stats;
