@@ -70,13 +70,15 @@ supervise() {
   done
 }
 
+# Waits until GET /health answers at host:port (an api process, or an api through nginx), up to 60 s.
 wait_healthy() {
-  local port=$1
+  local address=$1 name=$2
   for _ in $(seq 600); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return 0
+    curl -sf -o /dev/null "http://$address/health" && return 0
     sleep 0.1
   done
-  say "api on port $port did not become healthy: see $run_dir/logs"
+  say "$name did not become healthy at $address: see $run_dir/logs/$name.log"
+  tail -n 20 "$run_dir/logs/$name.log" >&2 || true
   return 1
 }
 
@@ -84,16 +86,18 @@ wait_healthy() {
 for ((i = 0; i < api_count; i++)); do
   supervise "api-$((i + 1))" env LOA_ROLES=api PORT=$((port_base + i)) node dist/src/main.js &
   children+=($!)
-  ((i == 0)) && wait_healthy "$port_base"
+  ((i == 0)) && wait_healthy "127.0.0.1:$port_base" api-1
 done
 for ((i = 0; i < worker_count; i++)); do
   supervise "worker-$((i + 1))" env LOA_ROLES=worker node dist/src/main.js &
   children+=($!)
 done
-for ((i = 1; i < api_count; i++)); do wait_healthy $((port_base + i)); done
+for ((i = 1; i < api_count; i++)); do wait_healthy "127.0.0.1:$((port_base + i))" "api-$((i + 1))"; done
 supervise nginx "$nginx_bin" -p "$run_dir" -c "$run_dir/nginx.conf" &
 children+=($!)
 url=$LOA_NGINX_LISTEN
 [[ $url == *:* ]] || url=127.0.0.1:$url
+# Ready means answering through the balancer, not only nginx started: it may not bind at once, or at all.
+wait_healthy "$url" nginx
 say "ready: http://$url (nginx) -> ${api_count} api on ports ${port_base}..$((port_base + api_count - 1)), ${worker_count} worker(s); pids and logs in $run_dir"
 wait
