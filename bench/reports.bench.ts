@@ -404,7 +404,7 @@ async function ingestion(db: DataSource, world: World, rollups: RollupsRepositor
   function calls(receivers: Array<{ speakerId: string; broadcastIds: string[] }>, perCall: number, mode: Mode): Array<() => Promise<number>> {
     return receivers.flatMap(({ speakerId, broadcastIds }) => Array.from({ length: Math.ceil(broadcastIds.length / perCall) }, (_, i) => async () => {
       const batch = broadcastIds.slice(i * perCall, (i + 1) * perCall).map((broadcastId) => ({ broadcastId, status: 'played' as const, startedAt: new Date(slot), finishedAt: new Date(slot + 300_000), error: null }));
-      return (await writers[mode].settleReceipts(speakerId, batch, new Date())).accepted;
+      return (await writers[mode].settleReceipts(speakerId, batch, new Date(), new Date())).accepted;
     }));
   }
 

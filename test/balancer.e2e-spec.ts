@@ -81,10 +81,34 @@ describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
     expect(await answeringProcesses(6)).toBe(2);
   });
 
-  it('keeps answering when an api process is killed, and the runner starts it again', async () => {
+  /** A speaker of a commune of its own, made through nginx. */
+  const newSpeaker = async (code: string): Promise<{ id: string; deviceToken: string }> => {
+    const commune = await http.post('/api/v1/areas').set(auth(adminToken)).send({ name: `Xã ${code}`, code: `${code}-${process.pid}`, kind: 'commune' });
+    expect(commune.status).toBe(201);
+    const speaker = await http.post('/api/v1/speakers').set(auth(adminToken)).send({ name: 'Cụm loa thôn 1', communeId: commune.body.id });
+    expect(speaker.status).toBe(201);
+    return speaker.body;
+  };
+
+  it('keeps answering when an api process is killed, receivers\' reports in flight on it included, and the runner starts it again', async () => {
+    const speaker = await newSpeaker('BAL-KILL');
+    const report = { agent: 'loa-receiver linux-arm64', version: '1.4.0', playing: null, cacheBytes: 0, freeBytes: 8_000_000_000, outbox: 0, clockOffsetMs: 0 };
+    const answers: number[] = [];
+    let reporting = true;
+    // Eight receivers reporting back to back over both api processes: some reports are on api-1 when it dies.
+    const reporters = Array.from({ length: 8 }, async () => {
+      while (reporting) answers.push((await http.post('/api/v1/device/status').set(auth(speaker.deviceToken)).send(report)).status);
+    });
+    await waitUntil(async () => answers.length, (n) => n >= 40, 10_000, 'reports flowing through nginx');
     const killed = pidOf('api-1');
     process.kill(killed, 'SIGKILL');
     await waitUntil(async () => alive(killed), (isAlive) => !isAlive, 5_000, 'api-1 to die');
+    const atKill = answers.length;
+    await waitUntil(async () => answers.length, (n) => n >= atKill + 40, 10_000, 'reports after the kill');
+    reporting = false;
+    await Promise.all(reporters);
+    // nginx sends a receiver's report that api-1 took and never answered on to api-2, rather than answering 502.
+    expect(answers.filter((status) => status !== 204)).toEqual([]);
     for (let i = 0; i < 10; i++) expect((await http.get('/health')).status).toBe(200);
     await waitUntil(async () => pidOf('api-1'), (pid) => pid !== killed, 10_000, 'api-1 to be started again');
     await waitUntil(async () => (await request(`http://127.0.0.1:${apiPortBase}`).get('/health').catch(() => ({ status: 0 }))).status, (s) => s === 200, 60_000, 'api-1 healthy again');
@@ -93,12 +117,9 @@ describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
   }, 120_000);
 
   it('passes a push stream through at once: hello, every heartbeat comment, and an event published by the other api process', async () => {
-    const commune = await http.post('/api/v1/areas').set(auth(adminToken)).send({ name: 'Xã Y Tý', code: `BAL-${process.pid}`, kind: 'commune' });
-    expect(commune.status).toBe(201);
-    const speaker = await http.post('/api/v1/speakers').set(auth(adminToken)).send({ name: 'Cụm loa thôn 1', communeId: commune.body.id });
-    expect(speaker.status).toBe(201);
+    const speaker = await newSpeaker('BAL');
     const opened = Date.now();
-    const stream = await SseClient.connect(nginxUrl, speaker.body.deviceToken);
+    const stream = await SseClient.connect(nginxUrl, speaker.deviceToken);
     try {
       expect(stream.status).toBe(200);
       expect((await stream.next(() => true, 5_000)).event).toBe('hello');
@@ -109,7 +130,7 @@ describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
       // Rotating the token (through nginx, on either api process) is published through Redis to the
       // process holding the stream: the event arrives, then the stream ends.
       const rotated = Date.now();
-      expect((await http.post(`/api/v1/speakers/${speaker.body.id}/token`).set(auth(adminToken))).status).toBe(201);
+      expect((await http.post(`/api/v1/speakers/${speaker.id}/token`).set(auth(adminToken))).status).toBe(201);
       expect((await stream.next((e) => e.event === 'token', 5_000)).data).toEqual({ revoked: true });
       expect(Date.now() - rotated).toBeLessThan(2_000);
       await stream.closed(5_000);

@@ -128,6 +128,11 @@ describe('device API: receipts', () => {
     const refused = await post(s1.deviceToken, { receipts: [played(farOff.id)] });
     expect(refused.status).toBe(404);
     expect(refused.body.unknownBroadcastIds).toEqual([farOff.id]);
+    // Due as soon, but not addressed to it: another commune's, or its own commune's for other speakers.
+    const listed = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communeAPath, status: 'scheduled', startsAt: new Date(Date.now() - 2000), segments: [segment], speakerIds: [s2.id] });
+    expect((await post(s3.deviceToken, { receipts: [played(due.id)] })).status).toBe(404);
+    expect((await post(s1.deviceToken, { receipts: [played(listed.id)] })).status).toBe(404);
+    expect((await post(s2.deviceToken, { receipts: [played(listed.id)] })).status).toBe(409);
     // Dispatched: its deliveries written, the receipt sent again is taken.
     for (const speaker of [s1, s2]) await insertDelivery(t, { broadcastId: due.id, speakerId: speaker.id, communeId: speaker.communeId });
     expect((await post(s1.deviceToken, { receipts: [played(due.id, { status: 'failed', error: 'audio not downloaded' })] })).body).toEqual({ accepted: 1, duplicates: 0 });
@@ -141,9 +146,9 @@ describe('device API: receipts', () => {
     const filling = await insertBroadcast(t, { areaId: tree.communeA.id, areaPath: communeAPath, status: 'on_air', startsAt: new Date(Date.now() - 1000), segments: [segment] });
     const fills = t.app.get(DeliveryFillsRepository);
     const check = fills.awaitingDeliveries.bind(fills);
-    const between = jest.spyOn(fills, 'awaitingDeliveries').mockImplementationOnce(async (manager, ids, dueBy) => {
+    const between = jest.spyOn(fills, 'awaitingDeliveries').mockImplementationOnce(async (manager, ids, speakerId, dueBy) => {
       for (const speaker of [s1, s2]) await manager.insert(DeliveryEntity, { broadcastId: filling.id, speakerId: speaker.id, communeId: speaker.communeId, status: 'pending', createdAt: new Date() });
-      return check(manager, ids, dueBy);
+      return check(manager, ids, speakerId, dueBy);
     });
     try {
       const res = await post(s1.deviceToken, { receipts: [played(filling.id)] });

@@ -77,18 +77,18 @@ describe('dispatch', () => {
     await waitUntil(() => broadcastStatus(t, broadcast.id), (x) => x.status === 'on_air', 10_000, 'on air');
     const deliveries = t.app.get(DeliveriesRepository);
     const played = { broadcastId: broadcast.id, status: 'played' as const, startedAt: broadcast.startsAt, finishedAt: broadcast.endsAt, error: null };
-    expect(await deliveries.settleReceipts(a.id, [played, { ...played, status: 'failed' }], new Date())).toEqual({ accepted: 1, duplicates: 1, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [] });
+    expect(await deliveries.settleReceipts(a.id, [played, { ...played, status: 'failed' }], new Date(), new Date())).toEqual({ accepted: 1, duplicates: 1, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [] });
     const stranger = '00000000-0000-4000-8000-000000000001';
-    expect(await deliveries.settleReceipts(a.id, [played, { ...played, broadcastId: stranger }], new Date())).toEqual({ accepted: 0, duplicates: 1, unknownBroadcastIds: [stranger], fillingBroadcastIds: [], lateBroadcastIds: [] });
+    expect(await deliveries.settleReceipts(a.id, [played, { ...played, broadcastId: stranger }], new Date(), new Date())).toEqual({ accepted: 0, duplicates: 1, unknownBroadcastIds: [stranger], fillingBroadcastIds: [], lateBroadcastIds: [] });
 
     expect(await waitUntil(() => broadcastStatus(t, broadcast.id), (x) => x.status !== 'on_air', 10_000, 'finalised')).toMatchObject({ status: 'partial', counts: { played: 1, missed: 1, pending: 0 } });
     // A late receipt turns b's missed delivery into played: the broadcast is complete after all.
-    expect(await deliveries.settleReceipts(b.id, [{ ...played, finishedAt: null }], new Date())).toEqual({ accepted: 1, duplicates: 0, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [broadcast.id] });
+    expect(await deliveries.settleReceipts(b.id, [{ ...played, finishedAt: null }], new Date(), new Date())).toEqual({ accepted: 1, duplicates: 0, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [broadcast.id] });
     expect(await broadcastStatus(t, broadcast.id)).toMatchObject({ status: 'completed', counts: { targeted: 2, played: 2, missed: 0 } });
     const rows = (await deliveriesOf(t, broadcast.id)).items;
     expect(rows.find((d: { speakerId: string }) => d.speakerId === a.id)).toMatchObject({ status: 'played', startedAt: broadcast.startsAt.toISOString(), finishedAt: broadcast.endsAt.toISOString() });
     expect(rows.find((d: { speakerId: string }) => d.speakerId === b.id)).toMatchObject({ status: 'played', finishedAt: null });
-    expect(await deliveries.settleReceipts(b.id, [{ ...played, status: 'failed', error: 'amplifier off' }], new Date())).toEqual({ accepted: 0, duplicates: 1, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [] });
+    expect(await deliveries.settleReceipts(b.id, [{ ...played, status: 'failed', error: 'amplifier off' }], new Date(), new Date())).toEqual({ accepted: 0, duplicates: 1, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [] });
   });
 
   it('settles a batch of 500 receipts with a handful of statements', async () => {
@@ -112,7 +112,7 @@ describe('dispatch', () => {
     logger.logQuery = (...args) => (statements++, original.apply(logger, args));
     try {
       const receipts = rows.map((r, i) => ({ broadcastId: r.id, status: i % 10 ? ('played' as const) : ('failed' as const), startedAt: r.startsAt, finishedAt: r.endsAt, error: i % 10 ? null : 'no power' }));
-      expect(await deliveries.settleReceipts(speaker.id, receipts, new Date())).toEqual({ accepted: 500, duplicates: 0, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [] });
+      expect(await deliveries.settleReceipts(speaker.id, receipts, new Date(), new Date())).toEqual({ accepted: 500, duplicates: 0, unknownBroadcastIds: [], fillingBroadcastIds: [], lateBroadcastIds: [] });
     } finally {
       logger.logQuery = original;
     }

@@ -112,7 +112,7 @@ describe('GET /reports/deliveries', () => {
   const target = (s: { id: string; communeId: string }): DeliveryTarget => ({ speakerId: s.id, communeId: s.communeId });
   const dispatch = (broadcastId: string, targets: DeliveryTarget[]) => t.app.get(DataSource).transaction((m) => deliveries.createPending(m, { id: broadcastId }, targets, new Date()));
   const receipt = (speakerId: string, broadcastId: string, status: 'played' | 'interrupted' | 'failed', startedAt: Date) =>
-    deliveries.settleReceipts(speakerId, [{ broadcastId, status, startedAt, finishedAt: new Date(startedAt.getTime() + 60_000), error: status === 'failed' ? 'amplifier fault' : null }], new Date());
+    deliveries.settleReceipts(speakerId, [{ broadcastId, status, startedAt, finishedAt: new Date(startedAt.getTime() + 60_000), error: status === 'failed' ? 'amplifier fault' : null }], new Date(), new Date());
   const finalise = (broadcastId: string) => t.app.get(DataSource).transaction((m) => deliveries.markMissed(m, [broadcastId], new Date()));
 
   beforeAll(async () => {

@@ -40,13 +40,6 @@ const INSERT_CHUNK = 10_000;
 const IN_CHUNK = 5000;
 
 /**
- * A receipt may come for a broadcast not yet put on air: the worker is behind (down, or a busy minute)
- * or the receiver's estimate of the server's clock runs ahead. Within this much of its start the broadcast
- * is still coming, so the receipt is answered "send again" rather than "not yours", which a receiver drops.
- */
-const UNDISPATCHED_RECEIPT_WINDOW_MS = 60_000;
-
-/**
  * Every write to deliveries goes through here: each method runs inside a transaction, lists the
  * status transitions it made and hands them to the report rollups in that same transaction, so
  * reports and deliveries can never disagree.
@@ -130,9 +123,10 @@ export class DeliveriesRepository {
    * nothing: if any names a broadcast without a delivery for this speaker, nothing is recorded. The
    * first terminal receipt wins: it settles a delivery that is `pending`, or `missed` (a late
    * receipt, which then recomputes the broadcast's final status); one already `played`/`failed` is
-   * a duplicate, as is a second receipt for the same broadcast in the batch.
+   * a duplicate, as is a second receipt for the same broadcast in the batch. A broadcast of its own
+   * without deliveries yet, on air or starting by `dueBy`, is `filling` rather than unknown.
    */
-  settleReceipts(speakerId: string, receipts: Receipt[], at: Date): Promise<ReceiptOutcome> {
+  settleReceipts(speakerId: string, receipts: Receipt[], at: Date, dueBy: Date): Promise<ReceiptOutcome> {
     return this.transactions.run(async (manager) => {
       const firsts = new Map<string, Receipt>();
       for (const receipt of receipts) if (!firsts.has(receipt.broadcastId)) firsts.set(receipt.broadcastId, receipt);
@@ -142,7 +136,7 @@ export class DeliveriesRepository {
       let unknownBroadcastIds = [...firsts.keys()].filter((id) => !current.has(id));
       let fillingBroadcastIds: string[] = [];
       if (unknownBroadcastIds.length) {
-        fillingBroadcastIds = await this.fills.awaitingDeliveries(manager, unknownBroadcastIds, new Date(at.getTime() + UNDISPATCHED_RECEIPT_WINDOW_MS));
+        fillingBroadcastIds = await this.fills.awaitingDeliveries(manager, unknownBroadcastIds, speakerId, dueBy);
         // On PostgreSQL each statement sees what had committed when it began: a fill committing between
         // the read above and that check left a broadcast neither found nor filling. Its deliveries, all
         // written in one transaction, show to a read after the check.

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { BroadcastEntity } from './broadcast.entity.js';
 import { DeliveryEntity } from './delivery.entity.js';
+import { AreaEntity } from '../areas/area.entity.js';
+import { SpeakerEntity } from '../speakers/speaker.entity.js';
 import { isPostgres, sqlRows, tableOf } from '../database/sql.js';
 
 /** What filling in deliveries needs of a broadcast on air. */
@@ -27,16 +29,22 @@ export class DeliveryFillsRepository {
   }
 
   /**
-   * Among `ids`, those without deliveries yet that will get them: on air (an emergency just told to its
-   * receivers), or scheduled to start by `dueBy` (dispatch still to come); no lock taken.
+   * Among `ids`, those without deliveries yet that will get one for `speakerId`: addressed to it (its
+   * commune in the broadcast's area, and on the broadcast's list of speakers if it has one), and on air
+   * (an emergency just told to its receivers) or scheduled to start by `dueBy` (dispatch still to
+   * come); no lock taken.
    */
-  async awaitingDeliveries(manager: EntityManager, ids: string[], dueBy: Date): Promise<string[]> {
+  async awaitingDeliveries(manager: EntityManager, ids: string[], speakerId: string, dueBy: Date): Promise<string[]> {
     const rows = await sqlRows<{ id: string }>(
       manager,
       `SELECT b."id" FROM ${tableOf(manager, BroadcastEntity)} b WHERE b."id" IN (:...ids)
        AND (b."status" = 'on_air' OR (b."status" = 'scheduled' AND b."startsAt" <= :dueBy))
+       AND (b."speakerIds" IS NULL OR b."speakerIds" LIKE :listed)
+       AND EXISTS (SELECT 1 FROM ${tableOf(manager, SpeakerEntity)} s JOIN ${tableOf(manager, AreaEntity)} a ON a."id" = s."communeId"
+                   WHERE s."id" = :speakerId AND a."path" LIKE b."areaPath" || '%')
        AND NOT EXISTS (SELECT 1 FROM ${tableOf(manager, DeliveryEntity)} d WHERE d."broadcastId" = b."id")`,
-      { ids, dueBy: dueBy.getTime() },
+      // speakerIds is a JSON array of ids, each quoted.
+      { ids, dueBy: dueBy.getTime(), speakerId, listed: `%"${speakerId}"%` },
     );
     return rows.map((row) => row.id);
   }

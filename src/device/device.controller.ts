@@ -80,7 +80,7 @@ export class DeviceController {
   @HttpCode(200)
   @ApiSchemaBody('ReceiptBatch', RECEIPT_BATCH_SCHEMA)
   @ApiOkResponse({ type: ReceiptResult })
-  @ApiErrors({ status: 404, type: UnknownBroadcastsErrorDto, description: 'a broadcast not addressed to this speaker: nothing in the batch was recorded' }, { status: 413, description: `more than ${MAX_RECEIPTS_PER_BATCH} receipts, or a body over 1 MB` }, { status: 409, description: 'a broadcast whose deliveries are not written yet (an emergency told a moment ago, or a broadcast due within a minute and not yet on air): nothing in the batch was recorded; send it again' })
+  @ApiErrors({ status: 404, type: UnknownBroadcastsErrorDto, description: 'a broadcast not addressed to this speaker: nothing in the batch was recorded' }, { status: 413, description: `more than ${MAX_RECEIPTS_PER_BATCH} receipts, or a body over 1 MB` }, { status: 409, description: 'a broadcast whose deliveries are not written yet (an emergency told a moment ago, or a broadcast of its own due within a minute and not yet on air): nothing in the batch was recorded; send it again' })
   settleReceipts(@CurrentDevice() caller: AuthDevice, @Body(new JsonSchemaPipe(RECEIPT_BATCH_SCHEMA, RECEIPT_FORMAT_MESSAGES)) batch: ReceiptBatch) {
     return this.receipts.settle(caller, batch);
   }

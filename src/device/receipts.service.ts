@@ -8,6 +8,13 @@ import { INSTANT_RANGE, instantInRange } from '../common/iso.js';
 import { MAX_RECEIPTS_PER_BATCH, type ReceiptBatch, type ReceiptResult } from './device.dto.js';
 
 /**
+ * A receipt may come for a broadcast not yet put on air: the worker is behind (down, or a busy minute)
+ * or the receiver's estimate of the server's clock runs ahead. Within this much of its start the broadcast
+ * is still coming, so the receipt is answered "send again" rather than "not yours", which a receiver drops.
+ */
+const UNDISPATCHED_RECEIPT_WINDOW_MS = 60_000;
+
+/**
  * What receivers report having played. A batch is all or nothing: if any broadcast in it is not
  * addressed to the speaker, nothing is recorded and the answer (404) names those broadcasts, so
  * the receiver can drop them and resend the rest — a receipt is never half-applied nor silently lost.
@@ -32,7 +39,8 @@ export class ReceiptsService {
       return { broadcastId: dto.broadcastId, status: dto.status, startedAt, finishedAt, error: dto.error ?? null };
     });
 
-    const outcome = await this.deliveries.settleReceipts(caller.speakerId, receipts, this.clock.now());
+    const now = this.clock.now();
+    const outcome = await this.deliveries.settleReceipts(caller.speakerId, receipts, now, new Date(now.getTime() + UNDISPATCHED_RECEIPT_WINDOW_MS));
     if (outcome.fillingBroadcastIds.length) {
       // Told of before its deliveries were written (CutIns), or due but not yet dispatched: not refused, which would make the receiver drop it.
       throw new ConflictException(`the deliveries of broadcast ${outcome.fillingBroadcastIds.join(', ')} are not written yet (being written, or it is about to go on air); nothing in this batch was recorded: send it again in a few seconds`);

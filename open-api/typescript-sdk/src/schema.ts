@@ -5123,7 +5123,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnknownBroadcastsErrorDto"];
                 };
             };
-            /** @description a broadcast whose deliveries are not written yet (an emergency told a moment ago, or a broadcast due within a minute and not yet on air): nothing in the batch was recorded; send it again */
+            /** @description a broadcast whose deliveries are not written yet (an emergency told a moment ago, or a broadcast of its own due within a minute and not yet on air): nothing in the batch was recorded; send it again */
             409: {
                 headers: {
                     [name: string]: unknown;
