@@ -32,7 +32,7 @@ export function appLogger(config: AppConfig): ConsoleLogger {
  * Builds the Nest application for the configured roles on Fastify (every receiver polls every few
  * seconds: Fastify serves a request for a quarter of Express' CPU); `listen` is left to the caller.
  */
-export async function createApp(config: AppConfig, logger = appLogger(config)): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, logger = appLogger(config)): Promise<INestApplication> {
   const redisUrl = await resolveRedisUrl(config);
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT_BYTES,
