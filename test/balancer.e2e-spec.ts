@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { makeSilence } from './helpers/audio.js';
 import { ADMIN_PASSWORD, testEnvironment } from './helpers/app.js';
-import { auth } from './helpers/fixtures.js';
+import { auth, createArea, createSpeaker } from './helpers/fixtures.js';
 import { SseClient } from './helpers/sse.js';
 import { waitUntil } from './helpers/waiting.js';
 import { freePorts } from './helpers/free-ports.js';
@@ -82,13 +82,7 @@ describe('nginx in front of two api processes (deploy/run-cluster.sh)', () => {
   });
 
   /** A speaker of a commune of its own, made through nginx. */
-  const newSpeaker = async (code: string): Promise<{ id: string; deviceToken: string }> => {
-    const commune = await http.post('/api/v1/areas').set(auth(adminToken)).send({ name: `Xã ${code}`, code: `${code}-${process.pid}`, kind: 'commune' });
-    expect(commune.status).toBe(201);
-    const speaker = await http.post('/api/v1/speakers').set(auth(adminToken)).send({ name: 'Cụm loa thôn 1', communeId: commune.body.id });
-    expect(speaker.status).toBe(201);
-    return speaker.body;
-  };
+  const newSpeaker = async (code: string) => createSpeaker({ http }, adminToken, (await createArea({ http }, adminToken, { name: `Xã ${code}`, code: `${code}-${process.pid}`, kind: 'commune' })).id, 'Cụm loa thôn 1');
 
   it('keeps answering when an api process is killed, receivers\' reports in flight on it included, and the runner starts it again', async () => {
     const speaker = await newSpeaker('BAL-KILL');

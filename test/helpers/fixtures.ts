@@ -9,7 +9,8 @@ export { auth };
 /** The password createUser gives every user: long and uncommon enough for the password policy. */
 export const USER_PASSWORD = 'nui-rung-may-trang';
 
-export async function createArea(t: TestApp, token: string, body: { name?: string; kind: string; parentId?: string; maxBroadcastMinutes?: number; code?: string }) {
+/** Through `t.http`: the test app, or any other server's supertest agent (nginx in front of a cluster). */
+export async function createArea(t: Pick<TestApp, 'http'>, token: string, body: { name?: string; kind: string; parentId?: string; maxBroadcastMinutes?: number; code?: string }) {
   const res = await t.http.post('/api/v1/areas').set(auth(token)).send({ name: body.name ?? unique(body.kind), code: body.code ?? unique(body.kind.toUpperCase()), ...body });
   if (res.status !== 201) throw new Error(`createArea: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string; code: string; kind: string; parentId: string | null; maxBroadcastMinutes: number | null };
@@ -23,7 +24,7 @@ export async function createUser(t: TestApp, role: string, areaId?: string) {
   return { ...(res.body as { id: string; username: string; role: string; areaId: string | null }), token: await t.login(username, password) };
 }
 
-export async function createSpeaker(t: TestApp, token: string, communeId: string, name = unique('speaker')) {
+export async function createSpeaker(t: Pick<TestApp, 'http'>, token: string, communeId: string, name = unique('speaker')) {
   const res = await t.http.post('/api/v1/speakers').set(auth(token)).send({ name, communeId });
   if (res.status !== 201) throw new Error(`createSpeaker: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; name: string; communeId: string; deviceToken: string };
